@@ -1,0 +1,487 @@
+"""Grammar: every pattern of the project, named, verbose and commented.
+
+Patterns run on a line's *matching view* (:func:`fold`): the normalised text with both
+tone-placement styles folded to one ("hoà" → "hòa", "khoá" → "khóa", "Uỷ" → "Ủy"). The fold
+keeps the length, so match offsets index the stored text too, and stored text keeps the
+spelling the document used. Patterns are therefore written in the old style ("hòa", "khóa",
+"Ủy"). Keywords are case-insensitive where copies vary (``(?i:…)``), and literal elsewhere.
+
+Domain sequences (point letters, number words) are data next to the patterns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+V = regex.VERBOSE
+VI = regex.VERBOSE | regex.IGNORECASE
+
+# --------------------------------------------------------------------------- domain data
+
+POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
+"""Vietnamese order of điểm letters: đ after d, no f, j, w, z."""
+
+NUMBER_WORDS: dict[str, int] = {
+    "một": 1, "mốt": 1, "nhất": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
+    "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9, "mười": 10, "mươi": 10,
+    "trăm": 100, "linh": 0, "lẻ": 0,
+}
+"""Vietnamese number words used for ordinals ("kỳ họp thứ Mười chín")."""
+
+ROMAN = regex.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+"""A strict Roman numeral (upper case)."""
+
+# --------------------------------------------------------------------------- reader level
+
+LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+SPACE_RUN = regex.compile(r" {2,}")
+CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+STRAY_COMBINING = regex.compile(r"[\u0300-\u036f]")
+"""After NFC every legitimate Vietnamese mark is composed; any combining mark left is stray
+(the seed has "t́ìm": U+0301 on "t")."""
+
+MOJIBAKE_UTF8_AS_1252 = regex.compile(r"(?:Ã[\x80-\xbf¡-¿]|á»|áº|Æ°|Ä‘|Ä\x90)")
+"""Clusters that UTF-8 Vietnamese shows when decoded as Windows-1252 ("Äiá»u")."""
+
+TCVN3_MARKERS = regex.compile(r"[µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâäå«èëéêí¬îóïñôõøö÷ùûúüþ]")
+VNI_MARKERS = regex.compile(r"(?:[aeoAEOuUyYiI][ùøûõïaâeôöáàåäã]|ñ|Ñ|ô|ö)(?=\p{L}|\s|$)")
+
+# --------------------------------------------------------------------------- tone folding
+
+_FOLD = regex.compile(r"""
+    (?<! [qQ] )                       # "quý", "quà": u belongs to the consonant qu
+    (?P<v> [oOuU] )                   # o / u of the open diphthongs oa, oe, uy
+    (?P<t> [àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ] )   # toned second vowel (new style)
+    (?! \p{L} )                       # open syllable only: "hoàn" has one spelling
+    """, V)
+_TONE_OF = {
+    "à": "\u0300", "á": "\u0301", "ả": "\u0309", "ã": "\u0303", "ạ": "\u0323",
+}
+_BASE_TONE: dict[str, tuple[str, str]] = {}
+for _base, _forms in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ"),
+                      ("A", "ÀÁẢÃẠ"), ("E", "ÈÉẺẼẸ"), ("Y", "ỲÝỶỸỴ")):
+    for _form, _tone in zip(_forms, "\u0300\u0301\u0309\u0303\u0323", strict=True):
+        _BASE_TONE[_form] = (_base, _tone)
+
+
+def _fold_match(m: regex.Match[str]) -> str:
+    base, tone = _BASE_TONE[m["t"]]
+    return unicodedata.normalize("NFC", m["v"] + tone) + base
+
+
+def fold(text: str) -> str:
+    """Matching view: fold new-style tone placement to old style, keeping the length.
+
+    >>> fold("Khoá XVII, Uỷ ban, hoà bình, hoàn thành, quý")
+    'Khóa XVII, Ủy ban, hòa bình, hoàn thành, quý'
+    """
+    return _FOLD.sub(_fold_match, text)
+
+
+# --------------------------------------------------------------------------- header
+
+NATIONAL_TITLE = regex.compile(r"""
+    ^ (?i: c[ộo]ng \s* h[òo]a \s+ xã \s+ hội \s+ chủ \s+ nghĩa \s+ việt \s+ nam )
+    """, V)
+"""Quốc hiệu (tone styles folded, so "HOÀ" matches as "HÒA")."""
+
+MOTTO = regex.compile(r"""
+    ^ (?i: độc \s* lập \s* [-–—] \s* tự \s* do \s* [-–—] \s* hạnh \s* phúc )
+    """, V)
+"""Tiêu ngữ."""
+
+RULE_LINE = regex.compile(r"^(?:[-_=–—~.*|\s]{2,}|\|)$")
+"""A separator rule ("--------", "_____") or an empty flattened table cell."""
+
+TRAILING_RULE = regex.compile(r"\s*(?:[-_=–—]{3,}|\|)\s*$")
+"""A rule or cell separator glued to the end of a header line ("TỈNH AN GIANG--------")."""
+
+CELL_SEPARATOR = regex.compile(r"\s*\|\s*")
+"""Cell separator of header tables flattened by legal portals ("A | B |")."""
+
+COUNCIL = regex.compile(r"""
+    ^ (?: (?i: thường \s+ trực \s+ ) )?
+    (?P<body> (?i: hội \s* đồng \s* nhân \s* dân ) | HĐND )
+    (?: \s* (?P<unit> (?i: tỉnh | thành \s* phố | tp\. ? | huyện | quận | thị \s+ xã
+                          | xã | phường | thị \s+ trấn | đặc \s+ khu ) )
+        \s* (?P<name> [^\s,(].*? ) )?
+    (?P<rest> \s* (?: [,.\-–] \s* )? (?i: khóa | kỳ \s+ họp ) .* )?
+    \s* $""", V)
+"""Issuing council, as printed in the header or on the council line
+("HỘI ĐỒNG NHÂN DÂN TỈNH HẢI DƯƠNG", "HĐND TỈNH LÀO CAI"), possibly followed by the
+session ("… QUẬN TÂN PHÚ KHÓA I, KỲ HỌP LẦN THỨ 7")."""
+
+COUNCIL_IN_TEXT = regex.compile(r"""
+    (?: (?i: hội \s+ đồng \s+ nhân \s+ dân ) | HĐND ) \s+
+    (?P<unit> (?i: tỉnh | thành \s+ phố | huyện | quận | thị \s+ xã | xã | phường
+                 | thị \s+ trấn | đặc \s+ khu ) )
+    \s+ (?P<name> (?: \p{Lu}\p{Ll}* (?: \s* - \s* | \s+ ) ){0,3} \p{Lu}\p{Ll}* )
+    """, V)
+"""A council named in running text ("Hội đồng nhân dân tỉnh Hải Dương khóa XVII")."""
+
+LOCALITY = regex.compile(r"""
+    ^ (?P<unit> (?i: tỉnh | thành \s* phố | tp\. ? | huyện | quận | thị \s+ xã | xã | phường
+                   | thị \s+ trấn | đặc \s+ khu ) )
+    \s* (?P<name> \S.*? ) \s* $""", V)
+"""The locality line under "HỘI ĐỒNG NHÂN DÂN" ("TỈNH HẢI DƯƠNG")."""
+
+NUMBER = regex.compile(r"""
+    ^ (?i: s[ốô] ) \s* [:.]? \s*                    # "Số:" (also "Số :", "Số:10/…")
+    (?P<raw>
+      (?P<seq> \d+ (?: \.\d+ )? [a-zđ]? )? \s*       # 15, 30c, 66.10; blank in drafts
+      / \s* (?: (?P<year> \d{4} ) \s* / \s* )?       # year of normative documents
+      (?P<sym> [A-ZĐÐ] [\p{L}0-9.&]*                  # NQ
+         (?: \s* [-–] \s* [\p{Lu}0-9] [\p{L}0-9.&]* )* )  # -HĐND
+    )
+    \s* $""", V)
+"""Số, ký hiệu: "Số: 15/NQ-HĐND", "Số: 09/2006/ NQ-HĐND"."""
+
+DATE_LINE = regex.compile(r"""
+    ^ (?P<place> [^,\d]{2,60}? ) \s* , \s*          # place, e.g. "Hải Dương"
+    (?i: ngày ) \s* (?P<d> \d{1,2} )? \s*            # day (may be blank in drafts)
+    (?i: tháng ) \s* (?P<m> \d{1,2} )? \s*           # month
+    (?i: năm ) \s* (?P<y> \d{4} )                    # year
+    \s* [.]? \s* $""", V)
+"""Địa danh, ngày tháng năm: "Hải Dương, ngày 08 tháng 12 năm 2023"."""
+
+DATE_PAREN = regex.compile(r"^\(\s*(?i:ngày)\s*\d{1,2}\s*(?i:tháng)\s*\d{1,2}\s*(?i:năm)\s*\d{4}\s*\)$")
+"""A date in brackets under the council line ("(Ngày 22 tháng 3 năm 2006)")."""
+
+DOCUMENT_TYPE = regex.compile(r"""
+    ^ (?P<type>
+        NGHỊ \s* QUYẾT | QUYẾT \s+ ĐỊNH | TỜ \s+ TRÌNH | BÁO \s+ CÁO | THÔNG \s+ BÁO
+      | KẾ \s+ HOẠCH | CHỈ \s+ THỊ | CÔNG \s+ VĂN | QUY \s+ ĐỊNH | QUY \s+ CHẾ
+      | THÔNG \s+ TƯ | NGHỊ \s+ ĐỊNH )
+    (?P<rest> \s+ (?: CỦA | VỀ | V/v ) .* )?
+    \s* $""", V)
+"""Tên loại văn bản, printed in capitals on its own line ("NGHỊ QUYẾT",
+"NGHỊ QUYẾT CỦA HĐND TỈNH LÀO CAI")."""
+
+DOCUMENT_TYPES = {
+    "NGHỊ QUYẾT": "resolution", "QUYẾT ĐỊNH": "decision", "TỜ TRÌNH": "submission",
+    "BÁO CÁO": "report", "THÔNG BÁO": "notice", "KẾ HOẠCH": "plan", "CHỈ THỊ": "directive",
+    "CÔNG VĂN": "letter", "QUY ĐỊNH": "regulation", "QUY CHẾ": "regulation",
+    "THÔNG TƯ": "circular", "NGHỊ ĐỊNH": "decree",
+}
+
+TERM = regex.compile(r"""
+    (?i: khóa ) \s* (?P<term> [IVXLC]+ ) (?! \p{L} )   # khóa XVII (Roman, upper case)
+    """, V)
+"""Khóa: the council's term."""
+
+SESSION = regex.compile(r"""
+    (?i: kỳ \s* họp ) \s*
+    (?P<kind> (?i: chuyên \s+ đề | bất \s+ thường ) \s* )?      # thematic / extraordinary
+    (?: (?i: lần ) \s* )? (?: (?i: thứ ) \s* )?
+    (?P<num> \d+
+      | (?P<words> (?i: (?: một | mốt | nhất | hai | ba | bốn | tư | năm | lăm | nhăm | sáu
+                          | bảy | bẩy | tám | chín | mười | mươi | trăm | linh | lẻ )
+                        (?: \s+ | (?= \P{L} ) | $ ) )+ ) )?
+    """, V)
+"""Kỳ họp: "kỳ họp thứ 19", "KỲ HỌP THỨ BẢY", "kỳ họp chuyên đề lần thứ 5"."""
+
+SESSION_KIND = regex.compile(r"(?i:(?P<thematic>chuyên\s+đề)|(?P<extra>bất\s+thường))")
+"""Kind of session stated anywhere on the council line ("(BẤT THƯỜNG)")."""
+
+SESSION_LINE = regex.compile(r"""
+    ^ (?: (?i: khóa ) \s* [IVXLC]+ | (?i: kỳ \s* họp ) | (?i: nhiệm \s+ kỳ ) ) """, V)
+"""A line that carries term or session ("KHÓA XVII, KỲ HỌP THỨ 19", "Kỳ họp thứ 3")."""
+
+# --------------------------------------------------------------------------- preamble
+
+LEGAL_BASIS = regex.compile(r"^(?i:căn\s+cứ)(?!\s+(?i:kết\s+quả|vào\s+kết\s+quả))\b")
+"""Căn cứ: a legal basis ("Căn cứ kết quả bầu cử …" is a consideration)."""
+
+CONSIDERATION = regex.compile(r"""
+    ^ (?: (?i: xét )
+        | (?i: theo \s+ đề \s+ nghị )
+        | (?i: sau \s+ khi \s+ (?: xem \s+ xét | nghe | thảo \s+ luận | xét ) )
+        | (?i: trên \s+ cơ \s+ sở )
+        | (?i: căn \s+ cứ \s+ (?: vào \s+ )? kết \s+ quả ) )
+    (?! \p{L} )""", V)
+"""Xét / Theo đề nghị / Sau khi xem xét …: a consideration."""
+
+ENACTING_FORMULA = regex.compile(r"""
+    ^ \** \s* (?P<text> QUYẾT \s* NGHỊ \s* (?P<colon> : )? ) \s* \** \s* $""", V)
+"""QUYẾT NGHỊ: on its own line (also without colon, or "QUYẾT NGHỊ :")."""
+
+ENACTING_SENTENCE = regex.compile(r"""
+    ^ (?: (?i: hội \s+ đồng \s+ nhân \s+ dân ) | HĐND ) \b
+    .{0,200}? \b (?i: ban \s+ hành ) \s+ (?i: nghị \s+ quyết ) \b""", V)
+"""The 2025 sentence form: "Hội đồng nhân dân … ban hành Nghị quyết …"."""
+
+CITATION_KIND = regex.compile(r"""
+    (?P<kind>
+        (?i: hiến \s+ pháp ) | (?i: bộ \s+ luật ) | Luật | (?i: pháp \s+ lệnh )
+      | (?i: nghị \s+ định ) | (?i: nghị \s+ quyết \s+ liên \s+ tịch ) | (?i: nghị \s+ quyết )
+      | (?i: thông \s+ tư \s+ liên \s+ tịch ) | (?i: thông \s+ tư ) | (?i: quyết \s+ định )
+      | (?i: chỉ \s+ thị ) | (?i: công \s+ văn ) | (?i: văn \s+ bản )
+      | (?i: báo \s+ cáo \s+ thẩm \s+ tra ) | (?i: báo \s+ cáo ) | (?i: tờ \s+ trình )
+      | (?i: kết \s+ luận ) | (?i: thông \s+ báo ) | (?i: kế \s+ hoạch ) | (?i: đề \s+ án )
+      | (?i: biên \s+ bản ) )
+    (?! \p{L} )""", V)
+"""Kind of a cited document, at the start of a citation."""
+
+CITATION_BOUNDARY = regex.compile(r"""
+    (?: ^ | ; \s* | , \s+ (?= \p{Lu} ) | \s và \s+ (?= (?:Tờ|Báo|Đề|Công) \s ) ) """, V)
+"""Where a new citation may start inside a Căn cứ/Xét paragraph."""
+
+DOCUMENT_REF = regex.compile(r"""
+    (?<! [\p{L}\d/] )
+    (?P<number>
+      \d+ [a-zđ]? (?: \.\d+ )?                        # 216, 30c, 66.10
+      (?: / \d{4} )?                                  # /2015 (normative)
+      / \s? [\p{Lu}Đ] [\p{L}\d]*                       # /BC
+      (?: (?: \s? [-–./] \s? | \s (?= \. ) ) [\p{Lu}\d] [\p{L}\d]* )* )   # -UBND, /BCTT-PC
+    """, V)
+"""A document number and symbol ("216/BC-UBND", "80/2015/QH13", "06/HĐND/BCTT-PC")."""
+
+LONG_DATE = regex.compile(r"""
+    (?i: ngày ) \s* (?P<d> \d{1,2} ) \s*
+    (?: (?i: tháng ) \s* (?P<m> \d{1,2} ) \s* (?i: năm ) \s* (?P<y> \d{4} )
+      | [/.\-] (?P<m2> \d{1,2} ) [/.\-] (?P<y2> \d{4} ) )""", V)
+"""A date in running text: "ngày 19 tháng 6 năm 2015", "ngày 06/6/2003", "ngày 21.6.1994"."""
+
+ISSUER_OF = regex.compile(r"""
+    (?<! \p{L} ) (?i: của ) \s+
+    (?P<issuer> (?: (?i: hội \s+ đồng \s+ nhân \s+ dân | ủy \s+ ban \s+ nhân \s+ dân
+                    | ủy \s+ ban \s+ thường \s+ vụ \s+ quốc \s+ hội | thường \s+ trực
+                    | ban | chính \s+ phủ | thủ \s+ tướng | bộ | quốc \s+ hội | chủ \s+ tịch
+                    | hđnd | ubnd | sở | văn \s+ phòng | tòa | viện | kiểm \s+ toán ) )
+                  [^;,]*? )
+    (?= \s+ (?i: về | quy \s+ định | hướng \s+ dẫn | ban \s+ hành | sửa \s+ đổi | trình
+               | đề \s+ nghị | tại | và \s+ ý \s+ kiến | phê ) \b | \s* [;,.] | \s* $ )""", V)
+"""The issuer of a cited document ("của Ủy ban nhân dân tỉnh")."""
+
+LAW_NAME_END = regex.compile(r"\s(?:(?i:ngày)\s*\d|(?i:số)\s*\d|(?i:năm)\s+\d{4})|[;,]\s*$|;")
+"""Where the name of a cited law ends: its date, number or year ("… địa phương ngày 19 …")."""
+
+NAME_AFTER = regex.compile(r"(?i:\s(?:về|quy\s+định|hướng\s+dẫn)\s)(?P<name>.+)$")
+"""The subject of a cited document ("… về tình hình thực hiện …")."""
+
+# --------------------------------------------------------------------------- body
+
+PART = regex.compile(r"""
+    ^ \** (?i: phần ) \s+ (?P<num> [IVXLC]+ | \d+ | (?i: thứ \s+ \p{L}+ ) )
+    \s* [.:]? \s* \** \s* (?P<rest> .* ) $""", V)
+"""Phần: "Phần I", "Phần thứ nhất"."""
+
+CHAPTER = regex.compile(r"""
+    ^ \** (?i: chương ) \s+ (?P<num> [IVXLC]+ | \d+ ) (?! \p{L} )
+    \s* [.:]? \s* \** \s* (?P<rest> .* ) $""", V)
+"""Chương: "Chương I", "CHƯƠNG II. QUY ĐỊNH CHUNG"."""
+
+SECTION = regex.compile(r"""
+    ^ \** (?i: mục ) \s+ (?P<num> \d+ [a-z]? | [IVXLC]+ ) (?! \p{L} )
+    \s* [.:]? \s* \** \s* (?P<rest> .* ) $""", V)
+"""Mục: "Mục 1"."""
+
+SUBSECTION = regex.compile(r"""
+    ^ \** (?i: tiểu \s+ mục ) \s+ (?P<num> \d+ ) \s* [.:]? \s* \** \s* (?P<rest> .* ) $""", V)
+"""Tiểu mục."""
+
+ARTICLE = regex.compile(r"""
+    ^ \** \s* (?i: điều ) \s* (?P<num> \d+ [a-zđ]? )          # Điều 5, Điều 10a
+    (?: \s* [.:] \s* \** \s* (?P<rest> .* )                   # "Điều 5. Tên" / "Điều 1:"
+      | \s* \** \s+ (?P<rest> (?! (?: của | tại | được | này | và | quy | nêu | theo
+                                   | trên | sau | đến | thì | có | là ) \b ) \p{Lu} .* )
+      | \s* \** \s* )                                        # number alone, name below
+    $""", V)
+"""Điều: an article heading. A cross-reference ("Điều 5 của Luật này …") is not."""
+
+DIVISION = regex.compile(r"""
+    ^ (?P<num> [IVXL]+ ) \s* [.:] (?! \d ) \s* (?P<rest> .* ) $""", V)
+"""Roman section of a body without Điều or inside an article ("I. KẾT QUẢ …")."""
+
+CLAUSE = regex.compile(r"""
+    ^ (?P<num> \d{1,3} [a-zđ]? ) \s* (?: \. (?! \d ) | \) ) \s* (?P<rest> \S .* ) $""", V)
+"""Khoản: "1. …", "2a. …" (not "1.1." and not "2023.")."""
+
+SUBCLAUSE = regex.compile(r"""
+    ^ (?P<num> \d{1,2} (?: \. \d{1,2} )+ )            # 1.1, 3.17, 2.1.1 (not 184.123)
+    (?: \. \s* | \s+ (?= \p{Lu} ) )                   # "1.1. " or "1.1 Tên"
+    (?P<rest> .* ) $""", V)
+"""Decimal item: "1.1.", "3.17."."""
+
+POINT = regex.compile(r"""
+    ^ (?P<num> [a-zđ] (?: \d{1,2} | \. \d{1,2} )? ) \s* \) \s* (?P<rest> .* ) $""", V)
+"""Điểm: "a) …", "đ) …", inserted "a1) …"."""
+
+ITEM = regex.compile(r"""
+    ^ \( (?P<num> \d{1,3} ) \) \s* (?P<rest> .* ) $""", V)
+"""Parenthesised item: "(1) …"."""
+
+BULLET = regex.compile(r"""
+    ^ (?P<sym> [-–—+•·*] ) (?: \s+ | (?= \p{Lu} ) ) (?P<rest> \S .* ) $""", V)
+"""Dash or plus bullet: "- …", "+ …"."""
+
+INDICATOR_LIST = regex.compile(r"(?i:chỉ\s+tiêu)")
+"""A heading that introduces an indicator list ("Các chỉ tiêu chủ yếu của năm 2024")."""
+
+TABLE_ROW = regex.compile(r"^\|(?P<cells>.*)\|\s*$")
+"""A Markdown table row ("| a | b |")."""
+
+TABLE_RULE = regex.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+"""A Markdown table separator row."""
+
+# --------------------------------------------------------------------------- indicators
+
+VN_NUMBER = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+"""A number in Vietnamese format: "." groups thousands, "," marks decimals."""
+
+TARGET = regex.compile(r"""
+    (?P<comparator>
+        (?: (?i: tăng | giảm ) \s+ (?i: trên | dưới | khoảng | tối \s+ thiểu | ít \s+ nhất ) )
+      | (?: (?i: đạt | còn ) \s+ (?i: trên | dưới | khoảng | tối \s+ thiểu | ít \s+ nhất ) )
+      | (?: (?i: đạt | còn | tăng | giảm | tối \s+ thiểu | tối \s+ đa | ít \s+ nhất
+             | không \s+ quá | không \s+ dưới ) )   # bare "trên 1 ha" is not a target
+    ) \s+
+    (?P<value> (?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)? ) \s*
+    (?P<unit> % | (?: (?i: nghìn | ngàn | triệu | tỷ | tỉ ) \s+ )? (?i: đồng | USD )
+             (?: / [\p{L}\d ]+? (?= [;,.]|$ ) )?
+           | \p{L}[\p{L}\d]* (?: \s? / \s? \d* \s? \p{L}+ (?: \s \p{L}+ )? )? )?
+    (?P<reference> \s+ (?i: so \s+ với ) \s+ [^;,.]+ )?
+    """, V)
+"""A target with a comparator: "tăng trên 9%", "đạt 205 triệu đồng", "còn 1,2%"."""
+
+LEADING_PERCENT = regex.compile(r"""
+    ^ (?P<value> (?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)? ) \s* (?P<unit> % ) """, V)
+"""An indicator that starts with its value ("100% các cụm công nghiệp …")."""
+
+LISTED_TARGET = regex.compile(r"""
+    (?P<metric> \p{Lu} [\p{L}\s]{1,40}? ) \s+
+    (?P<value> (?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)? ) \s* (?P<unit> % )""", V)
+"""A listed target without comparator ("Mầm non 70,5%")."""
+
+PER_UNIT_TARGET = regex.compile(r"""
+    (?<! \p{L} ) (?P<value> (?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)? ) \s+
+    (?P<unit> \p{L}+ (?: \s \p{L}+ )? \s? / \s? \d+ \s \p{L}+ (?: \s \p{L}+ )? )""", V)
+"""A rate target ("9,8 bác sĩ/ 01 vạn dân")."""
+
+# --------------------------------------------------------------------------- closing
+
+PASSING = regex.compile(r"""
+    (?i: nghị \s+ quyết \s+ này ) \s+ (?: (?i: đã ) \s+ )? (?i: được ) \s+
+    (?: (?i: hội \s+ đồng \s+ nhân \s+ dân ) | HĐND ) (?! \p{L} )""", V)
+"""Start of the passing clause."""
+
+PASSED_ON = regex.compile(r"""
+    (?i: thông \s+ qua ) (?: \s+ (?i: vào ) )? \s+ (?i: ngày ) \s* (?P<d> \d{1,2} ) \s*
+    (?: (?i: tháng ) \s* (?P<m> \d{1,2} ) \s* (?i: năm ) \s* (?P<y> \d{4} )
+      | [/.\-] (?P<m2> \d{1,2} ) [/.\-] (?P<y2> \d{4} ) )""", V)
+"""The passing date inside the passing clause."""
+
+PASSING_COUNCIL = regex.compile(r"""
+    (?: (?i: hội \s+ đồng \s+ nhân \s+ dân ) | HĐND ) \s+
+    (?P<council> .+? ) \s* ,? \s* (?= (?i: khóa ) \b | (?i: kỳ \s+ họp ) | (?i: thông \s+ qua ) )""", V)
+"""The council as named in the passing clause ("tỉnh Hải Dương")."""
+
+EFFECT = regex.compile(r"""
+    (?i: có \s+ hiệu \s+ lực ) (?: \s+ (?i: thi \s+ hành ) )?
+    (?: \s+ (?i: (?: kể \s+ )? từ \s+ ngày ) \s*
+        (?: (?P<d> \d{1,2} ) \s* (?: (?i: tháng ) \s* (?P<m> \d{1,2} ) \s* (?i: năm ) \s* (?P<y> \d{4} )
+                                 | [/.\-] (?P<m2> \d{1,2} ) [/.\-] (?P<y2> \d{4} ) )
+          | (?P<on_passing> (?i: (?: Hội \s+ đồng \s+ nhân \s+ dân \s+ \p{L}+ \s+ )? thông \s+ qua ) )
+          | (?P<on_signing> (?i: ký ) ) )
+      | \s+ (?i: sau ) \s+ (?P<days> \d+ ) \s+ (?i: ngày ) \s+ (?i: kể \s+ từ \s+ ngày ) \s* (?i: thông \s+ qua )
+    )""", V)
+"""The effect phrase: "có hiệu lực từ ngày 01 tháng 01 năm 2024", "… kể từ ngày thông qua",
+"… sau 10 ngày kể từ ngày thông qua"."""
+
+RECIPIENTS_HEADING = regex.compile(r"""
+    ^ [*_]* (?P<heading> (?i: nơi \s+ nhận ) \s* :? ) [*_]* \s* (?P<rest> .* ) $""", V)
+"""Nơi nhận: (the list may follow on the same line in flattened copies)."""
+
+RECIPIENT = regex.compile(r"""
+    ^ (?P<bullet> [-–—+•] ) \s* (?P<text> .*? ) \s* (?P<end> [;.,] )? \s*
+    (?P<purpose> \( [^()]{2,40} \) )? \s* [;.]? \s* $""", V)
+"""A recipient entry: "- Thủ tướng Chính phủ;", "- Bộ …; (để báo cáo)"."""
+
+FLAT_RECIPIENTS = regex.compile(r"\s+(?=[-–+•]\s)")
+"""Where a recipients list flattened onto one line splits into entries."""
+
+PURPOSE = regex.compile(r"^\((?P<purpose>(?i:để|đ/c|b/c|t/h)[^()]{0,38})\)\s*[;.]?$")
+"""A purpose note on its own line: "(để báo cáo)", "(để b/c)"."""
+
+ARCHIVE = regex.compile(r"^(?:[-–—+•]\s*)?(?i:lưu)(?:\s*[:.]|\s+(?=\p{Lu}))")
+"""The archive entry: "- Lưu: VT.", "- Lưu VT."."""
+
+SIGNATURE_AUTHORITY = regex.compile(r"""
+    ^ (?P<prefix> TM | T/M | T\.M | KT | K/T | K\.T | TL | T/L | TUQ | Q ) \s* \.? \s+
+    (?P<body> \p{Lu} .* ) $""", V)
+"""Authority prefix: "TM. HỘI ĐỒNG NHÂN DÂN", "KT. CHỦ TỊCH", "T/M. …"."""
+
+SIGNATURE_ROLE = regex.compile(r"""
+    ^ (?P<role> (?: PHÓ \s+ )? CHỦ \s* TỊCH | (?: PHÓ \s+ )? TRƯỞNG \s+ BAN | ỦY \s+ VIÊN
+             | CHÁNH \s+ VĂN \s+ PHÒNG ) \s* $""", V)
+"""The signer's role, in capitals."""
+
+SIGNED_MARKER = regex.compile(r"^[(\[]\s*(?i:đã\s+ký|daky|đã\s+kí)\s*[)\]]$")
+"""(Đã ký), [daky]."""
+
+PERSON_NAME = regex.compile(r"""
+    ^ \** (?P<name> \p{Lu}\p{Ll}+ (?: \s+ \p{Lu}\p{Ll}* ){1,5} ) \** \s* $""", V)
+"""A person's name in title case ("Lê Văn Hiệu")."""
+
+END_MARK = regex.compile(r"\s*\./\.\s*$")
+"""The end mark "./." after the last sentence."""
+
+SIGNATURE_STAMP = regex.compile(r"^(?i:ký\s+bởi|thời\s+gian\s+ký|giờ\s+ký|cơ\s+quan\s*:|email\s*:)")
+"""Digital-signature stamp lines from portal PDFs."""
+
+# --------------------------------------------------------------------------- attachments
+
+ATTACHMENT = regex.compile(r"""
+    ^ \** \s* (?P<label>
+        (?P<annex> (?: PHỤ \s+ LỤC | Phụ \s+ lục ) (?: \s+ (?i: số ) )? )
+        (?: \s* (?P<num> [IVXLC]+ | \d+ (?: \.\d+ )* [A-Z]? | [A-Z] ) )? (?! \p{L} )
+      | (?P<regulation> QUY \s+ (?: ĐỊNH | CHẾ ) ) \s* $ )
+    \s* \** \s* [.:]? \s* (?P<rest> .* ) $""", V)
+"""Phụ lục I / PHỤ LỤC / QUY ĐỊNH: the start of an annex or an attached regulation."""
+
+ATTACHMENT_POINTER = regex.compile(r"""
+    ^ [*_(]* \s* (?i: (?: ban \s+ hành \s+ )? kèm \s+ theo | đính \s+ kèm ) \b""", V)
+"""(Kèm theo Nghị quyết số … ngày … của …)."""
+
+# --------------------------------------------------------------------------- footnotes
+
+FOOTNOTE_BODY = regex.compile(r"""
+    ^ (?: \[ (?P<label> \d{1,2} ) \] | (?P<label> \d{1,2} ) (?! [.,)/\d] ) )
+    \s* (?P<text> [\p{Lu}"“(] .* ) $""", V)
+"""A footnote body line as text copies show it ("1 Mục tiêu đến năm 2025: …", "[1] …")."""
+
+GLUED_MARKER = regex.compile(r"""
+    (?: (?P<year> (?: 19 | 20 ) \d{2} ) (?P<label> \d{1,2} ) (?! \d )   # "20301": 2030 + 1
+      | (?<= \p{L} ) (?P<label> \d{1,2} ) (?! [\d\p{L}/] )               # "tỉnh2": tỉnh + 2
+      | \[ (?P<label> \d{1,2} ) \] )                                    # "[1]" in web copies
+    (?= [\s.,;:)]* | $ )""", V)
+"""A footnote marker glued to the word or number before it."""
+
+# --------------------------------------------------------------------------- misc
+
+SENTENCE_END = regex.compile(r"[.;:!?…]\s*[\"”)]?\s*$")
+"""A line that ends a sentence (or a clause of an enumeration)."""
+
+STARTS_LOWER = regex.compile(r"^[\p{Ll}\d(\"“%]")
+"""A line that continues a sentence (starts with lower case, a digit or a bracket)."""
+
+HYPHEN_END = regex.compile(r"(?<=\S)-$")
+"""A line broken after a hyphen ("2023-" / "2030")."""
+
+MARKDOWN_EMPHASIS = regex.compile(r"(?<!\*)\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?!\*)")
+"""Markdown bold/italic markers in copies converted from web pages ("**Điều 1.**")."""
+
+MARKDOWN_HEADING = regex.compile(r"^#{1,6}\s+")
+"""Markdown heading marker."""
+
+BACKSLASH_ESCAPE = regex.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|])")
+"""Markdown escapes ("1\\." for "1.")."""
+
+GLUED_DATE_WORD = regex.compile(r"(?i:(?<=ngày|tháng|năm)(?=\d))")
+"""Glued words in portal copies: "ngày07/5/2009" → "ngày 07/5/2009" (matching view)."""
+
+# --- PDF reader patterns (issue: PDF reader) -------------------------------------------
+
+# --- HTML / DOCX reader patterns (issue: real-world inputs) ----------------------------

@@ -1,0 +1,24 @@
+"""Limits that protect a run from hostile or runaway input; each has a CLI flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Input limits. Exceeding one raises :class:`~nghiquyet.errors.LimitExceededError` (NQ105)."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    """Largest input file (``--max-bytes``); real resolutions are far below 10 MB."""
+    max_pages: int = 500
+    """Most PDF pages read (``--max-pages``)."""
+    max_line_chars: int = 100_000
+    """Longest line kept whole; longer lines are cut into pieces of this size."""
+    max_unpacked_bytes: int = 256 * 1024 * 1024
+    """Most bytes unpacked from a DOCX or zip member (zip-bomb guard)."""
+    max_compression_ratio: int = 200
+    """Highest unpacked/packed ratio accepted for a zip member."""
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,226 @@
+"""Closing stage: passing clause, effect, signature block and recipients.
+
+The closing is read line by line: signature and recipients are two columns that copies print
+one after the other (in either order) or interleave, so each line is classified on its own.
+Recipient entries may wrap; a purpose note such as "(để báo cáo)" covers the entries from the
+previous note (or the list start) down to the entry it stands beside.
+"""
+
+from __future__ import annotations
+
+from nghiquyet import grammar
+from nghiquyet.model import (
+    Closing, Effect, PassingClause, Recipient, RecipientGroup, Recipients, Signature, TextLine,
+)
+from nghiquyet.parse.header import parse_session
+from nghiquyet.parse.lines import Doc, join_lines
+from nghiquyet.parse.values import date_from_match
+from nghiquyet.source import Span, Zone
+
+
+def parse_passing(text: str, span: Span, *, embedded: bool = False) -> PassingClause | None:
+    """Read a passing clause ("Nghị quyết này được Hội đồng nhân dân … thông qua ngày …")."""
+    folded = grammar.fold(text)
+    m = grammar.PASSING.search(folded)
+    if m is None:
+        return None
+    tail = folded[m.start():]
+    session = parse_session(text, tail, span)
+    date_m = grammar.PASSED_ON.search(tail)
+    council_m = grammar.PASSING_COUNCIL.search(tail)
+    council = None
+    if council_m is not None:
+        offset = m.start()
+        council = text[offset + council_m.start("council"): offset + council_m.end("council")]
+        council = council.strip(" ,") or None
+    kind_m = grammar.SESSION_KIND.search(tail)
+    return PassingClause(
+        text=text, council=council,
+        term=session.term if session else None,
+        session=session.number if session else None,
+        session_kind=("thematic" if kind_m["thematic"] else "extraordinary") if kind_m else None,
+        date=date_from_match(date_m) if date_m else None,
+        embedded=embedded, span=span)
+
+
+def parse_effect(text: str, span: Span) -> Effect | None:
+    """Read when the resolution takes effect, if the text says so."""
+    m = grammar.EFFECT.search(grammar.fold(text))
+    if m is None:
+        return None
+    phrase = text[m.start(): m.end()]
+    if m["days"]:
+        return Effect(text=phrase, rule="after-days", days=int(m["days"]), span=span)
+    if m["on_passing"]:
+        return Effect(text=phrase, rule="on-passing", span=span)
+    if m["on_signing"]:
+        return Effect(text=phrase, rule="on-signing", span=span)
+    return Effect(text=phrase, rule="date", date=date_from_match(m), span=span)
+
+
+def _name_follows(doc: Doc, i: int, end: int) -> bool:
+    for j in range(i + 1, min(end, i + 5)):
+        if grammar.PERSON_NAME.match(doc.lines[j].text) or grammar.SIGNED_MARKER.match(doc.lines[j].text):
+            return True
+    return False
+
+
+def closing_starts(doc: Doc, i: int, end: int) -> bool:
+    """Does line i start the closing (passing clause, signature or recipients)?"""
+    line = doc.lines[i]
+    if line.zone in (Zone.SIGNATURE, Zone.RECIPIENTS):
+        return True
+    folded = doc.folded[i]
+    if grammar.RECIPIENTS_HEADING.match(folded):
+        return True
+    if grammar.PASSING.match(folded) and (i == 0 or doc.blank_before(i) or
+                                          grammar.SENTENCE_END.search(doc.lines[i - 1].text)):
+        return True
+    if grammar.SIGNATURE_AUTHORITY.match(line.text) and _name_follows(doc, i, end):
+        return True
+    return bool(grammar.SIGNATURE_ROLE.match(line.text) and _name_follows(doc, i, end))
+
+
+def parse_closing(doc: Doc, start: int, end: int) -> Closing:
+    """Read the closing block of lines ``[start, end)``."""
+    passing: PassingClause | None = None
+    effect: Effect | None = None
+    other: list[TextLine] = []
+    entries: list[Recipient] = []
+    groups: list[RecipientGroup] = []
+    group_start = 0
+    heading: tuple[str, Span] | None = None
+    in_recipients = False
+    sig: dict[str, object] = {"lines": []}
+    sig_first: int | None = None
+    sig_last: int | None = None
+    i = start
+    while i < end:
+        line = doc.lines[i]
+        text, folded = line.text, doc.folded[i]
+        span = line.span
+        if passing is None and grammar.PASSING.match(folded):
+            j = i
+            while j + 1 < end and not grammar.SENTENCE_END.search(doc.lines[j].text) \
+                    and not closing_starts(doc, j + 1, end):
+                j += 1
+            joined = join_lines(doc.lines[i: j + 1]).text
+            passing = parse_passing(joined, doc.span(i, j))
+            effect = effect or parse_effect(joined, doc.span(i, j))
+            i = j + 1
+            continue
+        heading_m = grammar.RECIPIENTS_HEADING.match(folded)
+        if heading_m and heading is None:
+            heading = (text[: heading_m.end("heading")].strip("*_ "), span)
+            in_recipients = True
+            rest = text[heading_m.start("rest"):].strip()
+            if rest:
+                for piece in grammar.FLAT_RECIPIENTS.split(rest):
+                    if piece.strip():
+                        _add_entry(entries, piece.strip(), span)
+            i += 1
+            continue
+        is_signature_line = (line.zone is Zone.SIGNATURE or grammar.SIGNATURE_AUTHORITY.match(text)
+                             or grammar.SIGNATURE_ROLE.match(text)
+                             or grammar.SIGNED_MARKER.match(text))
+        if in_recipients and not is_signature_line and line.zone is not Zone.SIGNATURE:
+            purpose_m = grammar.PURPOSE.match(text)
+            if purpose_m and entries:
+                groups.append(_group(entries, group_start, len(entries), text, purpose_m["purpose"]))
+                group_start = len(entries)
+                i += 1
+                continue
+            if grammar.RECIPIENT.match(text) or grammar.ARCHIVE.match(folded) or not entries:
+                purpose = _add_entry(entries, text, span)
+                if purpose is not None:
+                    groups.append(_group(entries, group_start, len(entries), purpose,
+                                         purpose.strip("() ;.")))
+                    group_start = len(entries)
+                i += 1
+                continue
+            if not grammar.PERSON_NAME.match(text) or grammar.SENTENCE_END.search(entries[-1].raw) is None:
+                last = entries[-1]
+                raw = f"{last.raw} {text}"
+                entries[-1] = _entry(raw, last.span.through(span))
+                i += 1
+                continue
+        if is_signature_line or (sig_first is not None and _is_name(text)) \
+                or grammar.SIGNATURE_STAMP.match(folded):
+            if grammar.SIGNATURE_STAMP.match(folded):
+                other.append(TextLine(text=text, span=span))
+                i += 1
+                continue
+            in_recipients = False
+            sig_first = i if sig_first is None else sig_first
+            sig_last = i
+            sig["lines"].append(text)  # type: ignore[attr-defined]
+            auth_m = grammar.SIGNATURE_AUTHORITY.match(text)
+            role_m = grammar.SIGNATURE_ROLE.match(text)
+            if auth_m and "prefix" not in sig:
+                sig["prefix"] = auth_m["prefix"] + ("." if text[auth_m.end("prefix"):].lstrip()[:1] == "." else "")
+                sig["authority"] = auth_m["body"].strip()
+            elif auth_m:
+                sig.setdefault("role_prefix_body", auth_m["body"].strip())
+            elif role_m:
+                sig["role"] = " ".join(role_m["role"].split())
+            elif grammar.SIGNED_MARKER.match(text):
+                sig["signed"] = text
+            elif _is_name(text):
+                sig["name"] = f"{sig['name']} {text}" if "name" in sig else text
+            i += 1
+            continue
+        other.append(TextLine(text=text, span=span))
+        effect = effect or parse_effect(text, span)
+        i += 1
+    signature = None
+    if sig_first is not None and sig_last is not None:
+        role = sig.get("role")
+        if role is None and "role_prefix_body" in sig:
+            role = sig["role_prefix_body"]
+        signature = Signature(
+            authority_prefix=sig.get("prefix"), authority=sig.get("authority"),  # type: ignore[arg-type]
+            role=role, name=_strip_name(sig.get("name")),  # type: ignore[arg-type]
+            signed_marker=sig.get("signed"),  # type: ignore[arg-type]
+            lines=tuple(sig["lines"]), span=doc.span(sig_first, sig_last))  # type: ignore[arg-type]
+    recipients = None
+    if heading is not None:
+        end_span = entries[-1].span if entries else heading[1]
+        recipients = Recipients(heading=heading[0], entries=tuple(entries), groups=tuple(groups),
+                                span=heading[1].through(end_span))
+    return Closing(passing=passing, effect=effect, signature=signature, recipients=recipients,
+                   other=tuple(other))
+
+
+def _is_name(text: str) -> bool:
+    return bool(grammar.PERSON_NAME.match(text)) and len(text) < 60
+
+
+def _strip_name(name: object) -> str | None:
+    if not isinstance(name, str):
+        return None
+    return name.strip("* ") or None
+
+
+def _entry(raw: str, span: Span) -> Recipient:
+    m = grammar.RECIPIENT.match(raw)
+    text = raw
+    if m is not None:
+        text = m["text"]
+    archive = bool(grammar.ARCHIVE.match(grammar.fold(raw)))
+    return Recipient(text=text.strip(), raw=raw, archive=archive, span=span)
+
+
+def _add_entry(entries: list[Recipient], raw: str, span: Span) -> str | None:
+    """Append an entry; return the purpose note printed beside it, if any."""
+    entry = _entry(raw, span)
+    m = grammar.RECIPIENT.match(raw)
+    purpose = m["purpose"] if m is not None and m["purpose"] else None
+    entries.append(entry)
+    return purpose
+
+
+def _group(entries: list[Recipient], start: int, end: int, raw: str, purpose: str) -> RecipientGroup:
+    covered = tuple(range(start, end))
+    for k in covered:
+        entries[k] = entries[k].model_copy(update={"purpose": purpose.strip()})
+    return RecipientGroup(purpose=purpose.strip(), raw=raw.strip(), entries=covered)

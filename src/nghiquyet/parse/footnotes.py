@@ -1,0 +1,121 @@
+"""Footnotes: find footnote bodies in text copies and link every marker to its note.
+
+In text extracted from PDFs a footnote body ("1 Mục tiêu đến năm 2025: …") sits between the
+end of one page and the start of the next, cutting a sentence in two, and the marker is glued
+to the word or number before it ("2023-20301." is "2023-2030" + marker 1; "của tỉnh2." is
+"tỉnh" + marker 2). Bodies are recognised by their number (the next expected one), their
+place (after a blank line, before a page start) and the evidence of a glued marker earlier on
+the page; they leave the flow, and the marker is chosen by evidence and reported (NQ303).
+Readers that locate markers exactly (PDF superscripts, Word footnotes) bypass the guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from nghiquyet import grammar
+from nghiquyet.parse.body import Draft, walk
+from nghiquyet.parse.lines import Doc
+from nghiquyet.source import Line
+
+_WINDOW = 120
+"""How many lines before a footnote body its marker may stand (about two pages)."""
+
+
+@dataclass(slots=True)
+class FoundNote:
+    label: str
+    lines: list[Line]
+    position: int
+    """Index in the flow before which the body stood (markers are searched before it)."""
+
+
+def _marker_candidates(folded: str, label: str) -> list[regex.Match[str]]:
+    out = []
+    for m in grammar.GLUED_MARKER.finditer(folded):
+        if m["label"] != label:
+            continue
+        start = m.start("label")
+        # "390.669m2", "km2": a unit after a number, not a marker
+        before = folded[max(0, start - 3): start]
+        if regex.search(r"\d\s?(?:m|km|ha)$", before):
+            continue
+        out.append(m)
+    return out
+
+
+def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int], list[FoundNote]]:
+    """Return (indices of footnote lines to drop, notes found) for a text copy."""
+    drop: list[int] = []
+    notes: list[FoundNote] = []
+    expected = 1
+    i = 0
+    n = len(lines)
+    while i < n:
+        m = grammar.FOOTNOTE_BODY.match(lines[i].text)
+        if m is None or m["label"] != str(expected) or i == 0:
+            i += 1
+            continue
+        label = m["label"]
+        prev = lines[i - 1]
+        blank = lines[i].span.line > (prev.span.end_line or prev.span.line) + 1
+        bracket = lines[i].text.startswith("[")
+        window = range(0, i) if bracket else range(max(0, i - _WINDOW), i)
+        has_marker = any(_marker_candidates(folded[k], label) for k in window)
+        if not has_marker or not (blank or bracket):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < 6 and not lines[j].indented \
+                and lines[j].span.line == (lines[j - 1].span.end_line or lines[j - 1].span.line) + 1 \
+                and not grammar.FOOTNOTE_BODY.match(lines[j].text) \
+                and not _starts_structure(folded[j]):
+            j += 1
+        notes.append(FoundNote(label, lines[i:j], i - len(drop)))
+        drop.extend(range(i, j))
+        expected += 1
+        i = j
+    return drop, notes
+
+
+def _starts_structure(folded: str) -> bool:
+    return bool(grammar.ARTICLE.match(folded) or grammar.SUBCLAUSE.match(folded)
+                or grammar.CLAUSE.match(folded) or grammar.ITEM.match(folded))
+
+
+def link_glued_markers(drafts: list[Draft], notes: list[FoundNote], doc: Doc) -> dict[str, tuple[Draft, tuple[Draft, ...]]]:
+    """Cut each note's glued marker out of the text before it; return label → (draft, path)."""
+    flat = list(walk(drafts))
+    linked: dict[str, tuple[Draft, tuple[Draft, ...]]] = {}
+    floor = -1
+    for note in notes:
+        best: tuple[int, Draft, tuple[Draft, ...], regex.Match[str]] | None = None
+        for order, (draft, path) in enumerate(flat):
+            if order <= floor - 1 or draft.first >= note.position or not draft.text:
+                continue
+            for m in _marker_candidates(grammar.fold(draft.text), note.label):
+                if best is None or (order, m.start()) >= (best[0], best[3].start()):
+                    best = (order, draft, path, m)
+        if best is None:
+            continue
+        order, draft, path, m = best
+        floor = order
+        start, end = m.start("label"), m.end("label")
+        raw = draft.text[start:end] if not m.group(0).startswith("[") else m.group(0)
+        if m.group(0).startswith("["):
+            start, end = m.start(), m.end()
+        draft.text = draft.text[:start] + draft.text[end:]
+        draft.markers = [(o - (end - start) if o > start else o, lb, r) for o, lb, r in draft.markers]
+        draft.markers.append((start, note.label, raw))
+        draft.markers.sort()
+        if m["year"]:
+            evidence = f"footnote {note.label} exists and {m['year']}{note.label} is no plausible year"
+        else:
+            evidence = f"footnote {note.label} exists"
+        word = m["year"] or draft.text[max(0, start - 12): start].split(" ")[-1]
+        doc.diags.add("NQ303", doc.span(draft.first, draft.last), draft.text[max(0, start - 30): start + 10],
+                      label=note.label, word=word, evidence=evidence)
+        linked[note.label] = (draft, path)
+    return linked

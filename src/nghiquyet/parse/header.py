@@ -1,0 +1,268 @@
+"""Header stage: lines before the preamble → :class:`~nghiquyet.model.Header`.
+
+The official header is a two-column table (issuing body and number left; national title,
+motto, place and date right), then the document type, the title, and the council line with
+term and session. Copies flatten the table in many ways — cells separated by "|", one cell per
+line, cells broken inside words ("HỘI ĐỒNG NHÂN" / "DÂN") — so the header is read as *pieces*
+(cells split at rules and "|"), and up to three consecutive pieces are joined when that
+completes a known construct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
+
+from nghiquyet import grammar
+from nghiquyet.model import (
+    Council, DateLine, DocumentNumber, DocumentType, Header, Session, TextLine, Title,
+)
+from nghiquyet.parse.lines import Doc
+from nghiquyet.parse.values import make_date, roman_to_int, title_case, words_to_int
+from nghiquyet.source import Span
+
+
+@dataclass(slots=True)
+class Piece:
+    text: str
+    folded: str
+    index: int
+    """Index of the source line."""
+    joinable: bool
+    """May be joined with the next piece (same cell, no blank line between)."""
+
+
+def _pieces(doc: Doc, start: int, end: int) -> list[Piece]:
+    pieces: list[Piece] = []
+    for i in range(start, end):
+        text, folded = doc.lines[i].text, doc.folded[i]
+        if grammar.RULE_LINE.match(text):
+            pieces.append(Piece(text, folded, i, False))
+            continue
+        if "|" in text:
+            parts = [p for p in grammar.CELL_SEPARATOR.split(text) if p.strip()]
+            fparts = [p for p in grammar.CELL_SEPARATOR.split(folded) if p.strip()]
+            for part, fpart in zip(parts, fparts, strict=False):
+                pieces.append(Piece(part, fpart, i, False))
+            continue
+        glued_rule = grammar.TRAILING_RULE.search(text)
+        if glued_rule:
+            text, folded = text[: glued_rule.start()], folded[: glued_rule.start()]
+        next_blank = i + 1 >= end or doc.blank_before(i + 1)
+        pieces.append(Piece(text, folded, i, not glued_rule and not next_blank))
+    return pieces
+
+
+def _classify(folded: str) -> tuple[str, regex.Match[str] | None, bool]:
+    """Return (kind, match, complete) for a header text."""
+    for kind, pattern in (("national_title", grammar.NATIONAL_TITLE), ("motto", grammar.MOTTO)):
+        m = pattern.match(folded)
+        if m and not folded[m.end():].strip(" -_|"):
+            return kind, m, True
+    m = grammar.NUMBER.match(folded)
+    if m:
+        return "number", m, True
+    m = grammar.DATE_LINE.match(folded)
+    if m:
+        return "date_line", m, True
+    m = grammar.DATE_PAREN.match(folded)
+    if m:
+        return "other", m, True
+    m = grammar.COUNCIL.match(folded)
+    if m:
+        return "council", m, bool(m["name"])
+    m = grammar.DOCUMENT_TYPE.match(folded)
+    if m:
+        return "document_type", m, True
+    m = grammar.SESSION_LINE.match(folded)
+    if m:
+        return "session", m, True
+    m = grammar.LOCALITY.match(folded)
+    if m and folded.isupper():
+        return "locality", m, True
+    return "text", None, False
+
+
+def parse_session(raw: str, folded: str, span: Span) -> Session | None:
+    """Term and session from a council line ("KHOÁ XVII, KỲ HỌP THỨ 19")."""
+    term_m = grammar.TERM.search(folded)
+    session_m = grammar.SESSION.search(folded)
+    kind_m = grammar.SESSION_KIND.search(folded)
+    term_raw = term_m["term"] if term_m else None
+    term = roman_to_int(term_raw) if term_raw else None
+    number_raw = session_m["num"] if session_m and session_m["num"] else None
+    number: int | None = None
+    if number_raw:
+        number = int(number_raw) if number_raw.isdigit() else words_to_int(number_raw)
+        number_raw = raw[session_m.start("num"): session_m.end("num")].strip()  # type: ignore[union-attr]
+    kind: str = "regular"
+    if kind_m:
+        kind = "thematic" if kind_m["thematic"] else "extraordinary"
+    if term is None and number is None:
+        return None
+    return Session(raw=raw, term=term, term_raw=term_raw, number=number,
+                   number_raw=number_raw, kind=kind, span=span)  # type: ignore[arg-type]
+
+
+def council_from(name: str, unit: str | None, locality: str | None, evidence: str,
+                 span: Span | None, on: dt.date | None) -> Council:
+    """Build a Council, resolving level and locality with the province gazetteer."""
+    from nghiquyet import gazetteer
+
+    unit_l = " ".join(unit.lower().split()) if unit else None
+    level: str | None = None
+    province_id: str | None = None
+    clean = locality.strip(" ,.-") if locality else None
+    if unit_l in ("tỉnh", "thành phố", "tp.", "tp"):
+        province = gazetteer.find_province(clean, on) if clean else None
+        if province is None and clean:
+            province = gazetteer.find_province(clean, None)
+        if province is not None:
+            level, province_id, clean = "tỉnh", province.id, province.short_name
+        elif unit_l == "tỉnh":
+            level = "tỉnh"
+        else:
+            level = "huyện"
+    elif unit_l in ("huyện", "quận", "thị xã"):
+        level = "huyện"
+    elif unit_l in ("xã", "phường", "thị trấn", "đặc khu"):
+        level = "xã"
+    if unit_l in ("tp.", "tp"):
+        unit_l = "thành phố"
+    if clean and level != "tỉnh":
+        clean = title_case(clean)
+    return Council(name=name, level=level, unit=unit_l, locality=clean,  # type: ignore[arg-type]
+                   province_id=province_id, evidence=evidence, span=span)
+
+
+def parse_header(doc: Doc, start: int, end: int) -> Header:
+    """Read the header block of lines ``[start, end)``."""
+    pieces = _pieces(doc, start, end)
+    found: dict[str, object] = {}
+    other: list[TextLine] = []
+    title_lines: list[Piece] = []
+    in_title = False
+    council_name: list[Piece] = []
+    council_match: regex.Match[str] | None = None
+    session_raw: list[tuple[str, str, Span]] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        kind, match, complete = _classify(piece.folded)
+        used = 1
+        # join up to three pieces of one cell when that completes a construct
+        if not complete and piece.joinable:
+            for k in (2, 3):
+                group = pieces[i: i + k]
+                if len(group) < k or not all(p.joinable for p in group[:-1]):
+                    break
+                folded = " ".join(p.folded for p in group)
+                k_kind, k_match, k_complete = _classify(folded)
+                if k_complete and k_kind != "text" and (kind == "text" or k_kind == kind):
+                    kind, match, complete, used = k_kind, k_match, True, k
+                    break
+        group = pieces[i: i + used]
+        text = " ".join(p.text for p in group)
+        folded = " ".join(p.folded for p in group)
+        span = doc.span(group[0].index, group[-1].index)
+        i += used
+        if in_title and kind in ("text", "locality", "other") and not grammar.RULE_LINE.match(text):
+            title_lines.extend(group)
+            continue
+        if in_title and kind != "text":
+            in_title = False
+        if kind == "national_title" and "national_title" not in found:
+            found["national_title"] = TextLine(text=text, span=span)
+        elif kind == "motto" and "motto" not in found:
+            found["motto"] = TextLine(text=text, span=span)
+        elif kind == "number" and "number" not in found and match is not None:
+            found["number"] = _number(text, match, span, doc)
+        elif kind == "date_line" and "date_line" not in found and match is not None:
+            date = make_date(match["d"], match["m"], match["y"])
+            if match["d"] and match["m"] and date is None:
+                doc.diags.add("NQ408", span, text, raw=text)
+            found["date_line"] = DateLine(raw=text, place=text[: match.end("place")].strip(),
+                                          date=date, span=span)
+        elif kind == "document_type" and "document_type" not in found and match is not None:
+            type_word = " ".join(match["type"].split())
+            found["document_type"] = DocumentType(
+                raw=text, type=grammar.DOCUMENT_TYPES.get(type_word, "other"), span=span)
+            in_title = True
+        elif kind == "council" and match is not None and council_match is None:
+            council_match = match
+            council_name = group
+            if match["rest"]:
+                session_raw.append((text, folded, span))
+            found["council_evidence"] = "title" if "document_type" in found else "header"
+            if "document_type" not in found:
+                found["council_in_header"] = True
+        elif kind == "council" and match is not None and council_match is not None:
+            # the council line under the title when the header named it already
+            other.append(TextLine(text=text, span=span))
+            if match["rest"]:
+                session_raw.append((text, folded, span))
+            if not council_match["name"] and match["name"]:
+                council_match, council_name = match, group
+        elif kind == "locality" and council_match is not None and not council_match["name"] \
+                and "locality" not in found and match is not None:
+            found["locality"] = (text, match, span)
+        elif kind == "session":
+            session_raw.append((text, folded, span))
+        else:
+            other.append(TextLine(text=text, span=span))
+
+    header = Header(
+        national_title=found.get("national_title"),  # type: ignore[arg-type]
+        motto=found.get("motto"),  # type: ignore[arg-type]
+        number=found.get("number"),  # type: ignore[arg-type]
+        date_line=found.get("date_line"),  # type: ignore[arg-type]
+        document_type=found.get("document_type"),  # type: ignore[arg-type]
+    )
+    updates: dict[str, object] = {}
+    if title_lines:
+        updates["title"] = Title(text=" ".join(p.text for p in title_lines),
+                                 lines=tuple(p.text for p in title_lines),
+                                 span=doc.span(title_lines[0].index, title_lines[-1].index))
+    date = header.date_line.date if header.date_line else None
+    if council_match is not None:
+        name = " ".join(p.text for p in council_name)
+        span = doc.span(council_name[0].index, council_name[-1].index)
+        unit, locality = council_match["unit"], council_match["name"]
+        if council_match["rest"]:
+            name = name[: len(name) - len(council_match["rest"])].strip(" ,.-")
+        if not locality and "locality" in found:
+            loc_text, loc_match, loc_span = found["locality"]  # type: ignore[misc]
+            name = f"{name} {loc_text}"
+            unit, locality = loc_match["unit"], loc_match["name"]
+            span = span.through(loc_span)
+        evidence = "header" if found.get("council_in_header") else "council-line"
+        updates["council"] = council_from(name, unit, locality, evidence, span, date)
+    elif "locality" in found:
+        loc_text, loc_match, loc_span = found["locality"]  # type: ignore[misc]
+        other.append(TextLine(text=loc_text, span=loc_span))
+    for raw, folded, span in session_raw:
+        session = parse_session(raw, folded, span)
+        if session is not None and "session" not in updates:
+            updates["session"] = session
+        elif raw not in [o.text for o in other] and not (council_match is not None and
+                                                         raw == " ".join(p.text for p in council_name)):
+            other.append(TextLine(text=raw, span=span))
+    updates["other"] = tuple(sorted(other, key=lambda t: (t.span.page or 0, t.span.line)))
+    return header.model_copy(update=updates)
+
+
+def _number(text: str, m: regex.Match[str], span: Span, doc: Doc) -> DocumentNumber:
+    raw = text[m.start("raw"): m.end("raw")]
+    symbol = "".join(m["sym"].replace("–", "-").replace("Ð", "Đ").split())
+    parts = symbol.split("-", 1)
+    year = int(m["year"]) if m["year"] else None
+    sequence = m["seq"]
+    normalised = "/".join(x for x in (sequence or "", str(year) if year else None, symbol)
+                          if x is not None)
+    if sequence is None or " " in raw:
+        doc.diags.add("NQ413", span, text, raw=raw)
+    return DocumentNumber(raw=raw, sequence=sequence, year=year, type_symbol=parts[0] or None,
+                          issuer_symbol=parts[1] if len(parts) > 1 else None, symbol=symbol,
+                          normalised=normalised, normative=year is not None, span=span)

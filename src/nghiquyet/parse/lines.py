@@ -1,0 +1,112 @@
+"""Line stage: the parser's view of the reader's lines, and how lines join into text.
+
+:class:`Doc` holds the lines with their matching views (tone styles folded) and the
+document-wide layout evidence (is the text hard-wrapped? where were blank lines?). Joining
+lines into a paragraph keeps footnote markers at the right offsets and re-joins words split
+at a line-end hyphen ("2023-" + "2030").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from nghiquyet import grammar
+from nghiquyet.diagnostics import Diagnostics
+from nghiquyet.source import Line, Marker, Span, Zone
+
+
+@dataclass(slots=True)
+class Doc:
+    """Lines of one document in reading order, with matching views."""
+
+    lines: list[Line]
+    diags: Diagnostics
+    folded: list[str] = field(default_factory=list)
+    wrapped: bool = False
+    """True when paragraphs are hard-wrapped over several lines (PDF text, Markdown)."""
+
+    def __post_init__(self) -> None:
+        self.folded = [grammar.fold(line.text) for line in self.lines]
+
+    def blank_before(self, i: int) -> bool:
+        """A blank line (or a layout paragraph break) stands between line i-1 and line i."""
+        if i == 0:
+            return True
+        line, prev = self.lines[i], self.lines[i - 1]
+        if line.paragraph_start is not None:
+            return line.paragraph_start
+        if line.span.page != prev.span.page:
+            return False
+        if line.indented and self.wrapped:
+            # a page begins here in PDF text copies: the blank line is page furniture
+            return False
+        prev_end = prev.span.end_line or prev.span.line
+        return line.span.line > prev_end + 1
+
+    def match(self, pattern: regex.Pattern[str], i: int) -> regex.Match[str] | None:
+        return pattern.match(self.folded[i])
+
+    def span(self, first: int, last: int) -> Span:
+        return self.lines[first].span.through(self.lines[last].span)
+
+
+def detect_wrapped(lines: list[Line]) -> bool:
+    """Hard-wrapped text: many lines end mid-sentence and the next line continues it."""
+    body = [ln for ln in lines if ln.zone is Zone.BODY]
+    if len(body) < 8:
+        return False
+    open_ends = sum(
+        1 for a, b in zip(body, body[1:], strict=False)
+        if not grammar.SENTENCE_END.search(a.text) and b.span.line == (a.span.end_line or a.span.line) + 1
+        and len(a.text) > 40
+    )
+    return open_ends > 0.2 * len(body)
+
+
+@dataclass(slots=True)
+class Joined:
+    """Text joined from several lines, with footnote markers at their offsets."""
+
+    text: str
+    markers: list[tuple[int, str, str]]
+    """(offset, label, marker as printed)."""
+
+
+def join_lines(lines: list[Line], *, strip_prefix: int = 0) -> Joined:
+    """Join lines with single spaces; a line ending in "-" after a non-space joins without one.
+
+    ``strip_prefix`` drops that many characters from the start of the first line (a label
+    already read), keeping marker offsets right.
+    """
+    parts: list[str] = []
+    markers: list[tuple[int, str, str]] = []
+    length = 0
+    for index, line in enumerate(lines):
+        text = line.text
+        cut = strip_prefix if index == 0 else 0
+        if cut:
+            text = text[cut:]
+            lead = len(text) - len(text.lstrip())
+            text = text.lstrip()
+            cut += lead
+        if parts:
+            if not grammar.HYPHEN_END.search(parts[-1]):
+                parts.append(" ")
+                length += 1
+        for marker in line.markers:
+            markers.append((length + max(0, marker.offset - cut), marker.label, marker.label))
+        parts.append(text)
+        length += len(text)
+    return Joined("".join(parts), markers)
+
+
+def shift_markers(markers: list[tuple[int, str, str]], start: int,
+                  end: int | None = None) -> list[tuple[int, str, str]]:
+    """Markers inside [start, end) re-based to ``start``."""
+    return [(o - start, label, raw) for o, label, raw in markers
+            if o >= start and (end is None or o <= end)]
+
+
+__all__ = ["Doc", "Joined", "Marker", "detect_wrapped", "join_lines", "shift_markers"]

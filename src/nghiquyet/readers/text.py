@@ -1,0 +1,164 @@
+"""Text reader: bytes of a plain-text copy → :class:`~nghiquyet.source.SourceText`.
+
+Decodes UTF-8 (with or without BOM) and UTF-16 (with BOM, or detected by its NUL pattern),
+falls back to the legacy Vietnamese encodings (TCVN3, VNI, Windows-1258) with a diagnostic,
+repairs UTF-8-read-as-1252 mojibake, strips Markdown emphasis that web-page conversions leave
+("**Điều 1.**") while keeping it as bold/italic evidence, and normalises each line once.
+"""
+
+from __future__ import annotations
+
+from nghiquyet import grammar
+from nghiquyet.diagnostics import Diagnostics
+from nghiquyet.errors import BinaryInputError, EmptyInputError, LimitExceededError, ReaderError
+from nghiquyet.limits import DEFAULT_LIMITS, Limits
+from nghiquyet.source import Line, SourceText, Span, normalise_line
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, diags: Diagnostics) -> tuple[str, str]:
+    """Decode bytes to ``(text, encoding)``, reporting any fallback; raise on binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+        diags.add("NQ110", encoding="UTF-16 (BOM)")
+        return text, "utf-16"
+    utf16 = _looks_utf16(data)
+    if utf16:
+        diags.add("NQ110", encoding=f"{utf16.upper()} (no BOM)")
+        return data.decode(utf16, errors="replace"), utf16
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if grammar.MOJIBAKE_UTF8_AS_1252.search(text):
+            repaired = _repair(text)
+            if repaired is not None:
+                diags.add("NQ114")
+                return repaired, "utf-8-mojibake"
+        return text, "utf-8"
+    decoded = _decode_legacy(data)
+    if decoded is not None:
+        text, encoding = decoded
+        if encoding in ("tcvn3", "vni"):
+            diags.add("NQ111", encoding=encoding.upper())
+        else:
+            diags.add("NQ110", encoding=encoding)
+        return text, encoding
+    text = data.decode("cp1258", errors="replace")
+    diags.add("NQ110", encoding="Windows-1258 (fallback)")
+    return text, "cp1258"
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str] | None:
+    try:
+        from nghiquyet.readers import legacy
+    except ImportError:  # the legacy tables are optional during development
+        return None
+    result = legacy.decode_legacy(data)
+    if result is None:
+        return None
+    return result.text, result.encoding
+
+
+def _repair(text: str) -> str | None:
+    try:
+        from nghiquyet.readers import legacy
+    except ImportError:
+        return None
+    return legacy.repair_mojibake(text)
+
+
+def _is_binary(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
+    return bad > 0.1 * len(sample)
+
+
+def _strip_markdown(raw: str) -> tuple[str, bool, bool]:
+    """Remove Markdown emphasis and escapes; return (text, bold, italic)."""
+    bold = "**" in raw
+    italic = not bold and "*" in raw
+    text = grammar.MARKDOWN_EMPHASIS.sub("", raw)
+    text = grammar.MARKDOWN_HEADING.sub("", text)
+    text = grammar.BACKSLASH_ESCAPE.sub("", text)
+    return text, bold, italic
+
+
+def _is_markdown(text: str) -> bool:
+    return text.count("**") >= 4 or text.count("\n|") >= 4
+
+
+def read_text(data: bytes, name: str = "<text>", *, limits: Limits = DEFAULT_LIMITS,
+              diags: Diagnostics | None = None) -> SourceText:
+    """Read a plain-text resolution.
+
+    Raises:
+        EmptyInputError: nothing but white space.
+        BinaryInputError: the bytes are not text.
+        LimitExceededError: larger than ``limits.max_bytes``.
+    """
+    diags = diags if diags is not None else Diagnostics(name)
+    if len(data) > limits.max_bytes:
+        raise LimitExceededError(source=name, detail=f"{len(data)} bytes > {limits.max_bytes}")
+    if not data.strip():
+        raise EmptyInputError(source=name)
+    text, encoding = decode_text(data, diags)
+    return text_to_source(text, name, diags=diags, limits=limits, encoding=encoding)
+
+
+def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None = None,
+                   limits: Limits = DEFAULT_LIMITS, encoding: str = "str") -> SourceText:
+    """Turn already-decoded text into lines (used by :func:`nghiquyet.parse`)."""
+    diags = diags if diags is not None else Diagnostics(name)
+    if _is_binary(text):
+        raise BinaryInputError(source=name)
+    if not text.strip():
+        raise EmptyInputError(source=name)
+    markdown = _is_markdown(text)
+    if markdown:
+        diags.add("NQ115")
+    lines: list[Line] = []
+    for number, raw in enumerate(grammar.LINE_BREAK.split(text), start=1):
+        if not raw.strip():
+            continue
+        bold = italic = None
+        if len(raw) > limits.max_line_chars:
+            raw = raw[: limits.max_line_chars]
+            diags.add("NQ105", Span(number), detail=f"line longer than {limits.max_line_chars}"
+                      " characters cut")
+        source_raw = raw
+        if markdown:
+            raw, is_bold, is_italic = _strip_markdown(raw)
+            bold, italic = is_bold or None, is_italic or None
+        span = Span(number)
+        clean, original = normalise_line(raw, span, diags)
+        if not clean:
+            continue
+        if markdown and source_raw.strip() != clean:
+            original = source_raw
+        lines.append(Line(clean, span, original, indented=source_raw[:1] in (" ", "\t", "\u00a0"),
+                          bold=bold, italic=italic))
+    if not lines:
+        raise EmptyInputError(source=name)
+    return SourceText(name, "text", tuple(lines), diags, meta={"encoding": encoding})
+
+
+__all__ = ["ReaderError", "decode_text", "read_text", "text_to_source"]
