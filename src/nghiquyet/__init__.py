@@ -26,10 +26,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from nghiquyet.akn import from_akn, to_akn
+    from nghiquyet.readers.akn import from_akn
     from nghiquyet.validate import validate_akn, validate_json
+    from nghiquyet.writers.akn import to_akn
 
-_LAZY = {"to_akn": "nghiquyet.akn", "from_akn": "nghiquyet.akn",
+_LAZY = {"to_akn": "nghiquyet.writers.akn", "from_akn": "nghiquyet.readers.akn",
          "validate_akn": "nghiquyet.validate", "validate_json": "nghiquyet.validate"}
 
 

@@ -191,15 +191,15 @@ SESSION_LINE = regex.compile(r"""
 
 # --------------------------------------------------------------------------- preamble
 
-LEGAL_BASIS = regex.compile(r"^(?i:căn\s+cứ)(?!\s+(?i:kết\s+quả|vào\s+kết\s+quả))\b")
-"""Căn cứ: a legal basis ("Căn cứ kết quả bầu cử …" is a consideration)."""
+LEGAL_BASIS = regex.compile(r"^(?i:căn\s+cứ)(?!\p{L})")
+"""Căn cứ: a legal basis (also "Căn cứ kết quả bầu cử …", which some councils print after
+the Xét clause)."""
 
 CONSIDERATION = regex.compile(r"""
     ^ (?: (?i: xét )
         | (?i: theo \s+ đề \s+ nghị )
         | (?i: sau \s+ khi \s+ (?: xem \s+ xét | nghe | thảo \s+ luận | xét ) )
-        | (?i: trên \s+ cơ \s+ sở )
-        | (?i: căn \s+ cứ \s+ (?: vào \s+ )? kết \s+ quả ) )
+        | (?i: trên \s+ cơ \s+ sở ) )
     (?! \p{L} )""", V)
 """Xét / Theo đề nghị / Sau khi xem xét …: a consideration."""
 
@@ -481,6 +481,47 @@ BACKSLASH_ESCAPE = regex.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|])")
 
 GLUED_DATE_WORD = regex.compile(r"(?i:(?<=ngày|tháng|năm)(?=\d))")
 """Glued words in portal copies: "ngày07/5/2009" → "ngày 07/5/2009" (matching view)."""
+
+# --- legacy encodings (readers/legacy.py: TCVN3, VNI, Windows-1258, UTF-8 mojibake) ----
+
+LEGACY_TOKEN = regex.compile(r"[^\s!-@\[-`{-~\u2010-\u2027\u2030-\u205e]+")
+"""A word-like token for scoring a candidate decoding. Splits only on white space, ASCII
+digits/punctuation and general punctuation (“ ” – …), so that the Latin-1 symbols a wrong
+decoding leaves inside a word ("c¸c", "x·", "Vieät") stay in the token and spoil it."""
+
+LEGACY_SYLLABLE = regex.compile(
+    r"""
+    (?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?   # initial consonant
+    (?:iêu|yêu|oai|oay|oao|oeo|uây|uôi|uya|uyê|uyu|ươi|ươu      # vowel nucleus (with glides)
+      |ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|oo|ôi|ơi
+      |ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|yê
+      |[aăâeêioôơuưy])
+    (?:ch|ng|nh|[cmnptk])?                                      # final (k: Đắk Lắk)
+    """,
+    V,
+)
+"""One Vietnamese syllable, lower case, NFC, tone marks removed. Use with ``fullmatch``."""
+
+LEGACY_TONE_MARK = regex.compile(r"[\u0300\u0301\u0303\u0309\u0323]")
+"""The five Vietnamese tone marks as combining characters (NFD)."""
+
+LEGACY_JUNK = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+"""Control characters and U+FFFD: what binary data or a wrong decoding leaves behind."""
+
+LEGACY_UTF8_MOJIBAKE = regex.compile(
+    r"(?:[ÃÄÅÆ]|á[º»])"  # lead byte C3-C6, or E1 + BA/BB; then a continuation byte 80-BF:
+    r"[\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    r"\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+"""A UTF-8 lead byte of a Vietnamese letter (C3–C6, E1 BA/BB) followed by a continuation
+byte, as Windows-1252 (or Latin-1, for 0x80–0x9F) shows them: "Äiá»u" for "Điều"."""
+
+LEGACY_MOJIBAKE_TOKEN = regex.compile(r"[^ \t\r\n\f\v]+")
+"""A run of text between ASCII white space (NBSP is byte A0 of "à" = C3 A0, so it stays)."""
+
+LEGACY_MOJIBAKE_NBSP_LOST = regex.compile(r"(?:[ÃÆ]|á[º»])$")
+"""A token ending in a UTF-8 lead whose continuation byte A0 (NBSP) was turned into a space:
+"vÃ " for "và" (C3 A0), "CÆ " for "CƠ" (C6 A0), "áº " for "Ạ" (E1 BA A0)."""
 
 # --- PDF reader patterns (issue: PDF reader) -------------------------------------------
 
