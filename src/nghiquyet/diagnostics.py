@@ -48,6 +48,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "NQ113": (W, "{count} character(s) on page(s) {pages} have no Unicode mapping "
                  "(a font without Vietnamese glyphs); text is incomplete"),
     "NQ114": (I, "UTF-8 text decoded as Windows-1252 repaired (mojibake)"),
+    "NQ140": (W, "unsafe markup ignored: {detail}"),
+    "NQ141": (I, "{count} text box(es) read after the paragraph they are anchored to"),
+    "NQ142": (I, "tracked changes in the file: {detail}"),
     "NQ115": (I, "Markdown markup removed (the copy was converted from a web page)"),
     "NQ120": (I, "decomposed characters composed to NFC"),
     "NQ121": (I, "stray combining mark removed"),

@@ -229,12 +229,13 @@ CITATION_BOUNDARY = regex.compile(r"""
 """Where a new citation may start inside a Căn cứ/Xét paragraph."""
 
 DOCUMENT_REF = regex.compile(r"""
-    (?<! [\p{L}\d/] )
+    (?<! [\p{L}\d/:] )
     (?P<number>
-      \d+ [a-zđ]? (?: \.\d+ )?                        # 216, 30c, 66.10
+      \d+ [a-zA-ZđĐ]? (?: \.\d+ )?                   # 216, 30c, 64B, 66.10
       (?: / \d{4} )?                                  # /2015 (normative)
-      / \s? [\p{Lu}Đ] [\p{L}\d]*                       # /BC
-      (?: (?: \s? [-–./] \s? | \s (?= \. ) ) [\p{Lu}\d] [\p{L}\d]* )* )   # -UBND, /BCTT-PC
+      / \s? \p{Lu} [\p{Lu}\d]* (?: [a-zđ] [\p{Lu}\d]* )?  # /BC, /TTg, /TTr, /QyĐ (not a date)
+      (?: (?: \s? [-–./] \s? | \s (?= \. ) )           # -UBND, /BCTT-PC
+          [\p{Lu}\d]+ (?: [a-zđ] [\p{Lu}\d]* )? )* )   # (never "TTgcủa": one lower-case letter)
     """, V)
 """A document number and symbol ("216/BC-UBND", "80/2015/QH13", "06/HĐND/BCTT-PC")."""
 
@@ -363,8 +364,9 @@ PER_UNIT_TARGET = regex.compile(r"""
 # --------------------------------------------------------------------------- closing
 
 PASSING = regex.compile(r"""
-    (?i: nghị \s+ quyết \s+ này ) \s+ (?: (?i: đã ) \s+ )? (?i: được ) \s+
-    (?: (?i: hội \s+ đồng \s+ nhân \s+ dân ) | HĐND ) (?! \p{L} )""", V)
+    (?i: nghị \s+ quyết ) \s+ (?: (?i: này ) \s+ )? (?: (?i: đã ) \s+ )? (?i: được ) \s+
+    (?= .{0,160}? (?i: thông \s+ qua ) )     # "… được HĐND tỉnh …" / "… được kỳ họp thứ 3, HĐND …"
+    """, V)
 """Start of the passing clause."""
 
 PASSED_ON = regex.compile(r"""
@@ -414,7 +416,7 @@ SIGNATURE_AUTHORITY = regex.compile(r"""
 """Authority prefix: "TM. HỘI ĐỒNG NHÂN DÂN", "KT. CHỦ TỊCH", "T/M. …"."""
 
 SIGNATURE_ROLE = regex.compile(r"""
-    ^ (?P<role> (?: PHÓ \s+ )? CHỦ \s* TỊCH | (?: PHÓ \s+ )? TRƯỞNG \s+ BAN | ỦY \s+ VIÊN
+    ^ (?P<role> (?i: (?: phó \s+ )? chủ \s+ tịch ) | (?: PHÓ \s+ )? CHỦ \s* TỊCH | (?: PHÓ \s+ )? TRƯỞNG \s+ BAN | ỦY \s+ VIÊN
              | CHÁNH \s+ VĂN \s+ PHÒNG ) \s* $""", V)
 """The signer's role, in capitals."""
 
@@ -422,7 +424,7 @@ SIGNED_MARKER = regex.compile(r"^[(\[]\s*(?i:đã\s+ký|daky|đã\s+kí)\s*[)\]]
 """(Đã ký), [daky]."""
 
 PERSON_NAME = regex.compile(r"""
-    ^ \** (?P<name> \p{Lu}\p{Ll}+ (?: \s+ \p{Lu}\p{Ll}* ){1,5} ) \** \s* $""", V)
+    ^ \** (?P<name> \p{Lu}\p{Ll}+ (?: \s+ \p{Lu}\p{Ll}* ){0,5} ) \** \s* $""", V)
 """A person's name in title case ("Lê Văn Hiệu")."""
 
 END_MARK = regex.compile(r"\s*\./\.\s*$")
@@ -470,7 +472,7 @@ STARTS_LOWER = regex.compile(r"^[\p{Ll}\d(\"“%]")
 HYPHEN_END = regex.compile(r"(?<=\S)-$")
 """A line broken after a hyphen ("2023-" / "2030")."""
 
-MARKDOWN_EMPHASIS = regex.compile(r"(?<!\*)\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?!\*)")
+MARKDOWN_EMPHASIS = regex.compile(r"(?<=.)\*{1,3}|^\*{1,3}(?!\s)")
 """Markdown bold/italic markers in copies converted from web pages ("**Điều 1.**")."""
 
 MARKDOWN_HEADING = regex.compile(r"^#{1,6}\s+")
@@ -526,3 +528,85 @@ LEGACY_MOJIBAKE_NBSP_LOST = regex.compile(r"(?:[ÃÆ]|á[º»])$")
 # --- PDF reader patterns (issue: PDF reader) -------------------------------------------
 
 # --- HTML / DOCX reader patterns (issue: real-world inputs) ----------------------------
+
+XML_DOCTYPE = regex.compile(r"""
+    <!DOCTYPE \s+ (?P<name> [^\s\[>]+ )               # <!DOCTYPE root-name
+    (?P<external> \s+ (?: SYSTEM | PUBLIC ) (?! [\w.-] ) )?   # external DTD identifier, if any
+    (?P<subset> [^\[>]* \[ )?                         # an internal subset "[ … ]" follows
+    """, VI)
+"""A document type declaration (XML or HTML) with its external id and internal subset."""
+
+XML_ENTITY_DECLARATION = regex.compile(r"""
+    <!ENTITY \s                                       # <!ENTITY name … / <!ENTITY % name …
+    """, VI)
+"""An entity declaration: the ingredient of entity bombs and external-entity reads."""
+
+HTML_DOCTYPE_SUBSET = regex.compile(r"""
+    <!DOCTYPE (?P<head> [^\[>]* )                     # name and external identifier
+    \[ (?P<subset> .*? ) \] \s*                       # internal subset: declarations
+    >""", VI | regex.DOTALL)
+"""An HTML DOCTYPE carrying an internal subset; HTML has no use for one (hostile pages)."""
+
+HTML_CHARSET = regex.compile(r"""
+    <meta \b [^>]*? \b
+    (?: charset \s* = \s* ["']? \s*                   # <meta charset="utf-8">
+      | content \s* = \s* ["'] [^"']*? charset \s* = \s* )   # http-equiv content="…; charset=…"
+    (?P<charset> [A-Za-z0-9._:-]+ )                   # the encoding label
+    """, VI)
+"""The encoding a page declares in a ``<meta>`` element (searched in the first bytes)."""
+
+HTML_WHITESPACE = regex.compile(r"[ \t\n\r\f]+")
+"""HTML inter-element white space: collapses to one space (NBSP is not white space here)."""
+
+HTML_CONTAINER_HINT = regex.compile(r"""
+    ^ (?: content1 | divcontentdoc | toanvancontent | toan-?van (?: -container )?
+        | fulltext | full-text | the-document-body | noidungtracuu | vbcontent
+        | box-content-vb | block-content-law | vbpq-content | noi-?dung-?van-?ban
+        | doc(?:ument)?-content | doc(?:ument)?-body | content-?doc | legal-?doc (?:ument)? )
+    $""", VI)
+"""A class or id token that legal portals give the element holding the document's own text
+(thuvienphapluat "content1"/"divContentDoc", vbpl "toanvancontent"/"fulltext", luatvietnam
+"the-document-body")."""
+
+HTML_CHROME_HINT = regex.compile(r"""
+    ^ (?: ads? | adv | advert\w* | banner | quang-?cao | qc | sponsor\w*
+        | share | sharing | social | like-?box | related | lien-?quan | van-?ban-?lien-?quan
+        | breadcrumbs? | menu | navbar | nav | sidebar | toolbar | tooltip | comments?
+        | rating | print-?button | download | tags? | subscribe | login | cookie\w* )
+    (?: [-_] [\w-]+ )? $""", VI)
+"""A class or id token of site chrome inside or around the document (adverts, share bars,
+related-document lists, luatvietnam's "Đang theo dõi" tooltips)."""
+
+HTML_HIDDEN_STYLE = regex.compile(r"""
+    (?: display \s* : \s* none | visibility \s* : \s* hidden )   # CSS that hides the element
+    """, VI)
+"""Inline CSS that hides an element (inactive portal tabs, hidden duplicates)."""
+
+HTML_BOLD_STYLE = regex.compile(r"""
+    font-weight \s* : \s* (?: bold (?! e ) | bolder | [6-9]00 )   # bold, bolder, 600–900
+    """, VI)
+"""Inline CSS that makes text bold (Word-exported pages use ``<span style>``)."""
+
+HTML_ITALIC_STYLE = regex.compile(r"""
+    font-style \s* : \s* (?: italic | oblique )        # italic text
+    """, VI)
+"""Inline CSS that makes text italic."""
+
+HTML_FONT_SIZE = regex.compile(r"""
+    font-size \s* : \s* (?P<size> \d+ (?: \.\d+ )? ) \s* (?P<unit> pt | px )   # 13.0pt, 16px
+    """, VI)
+"""An inline CSS font size in points or pixels."""
+
+METADATA_LABEL = regex.compile(r"""
+    ^ (?: Số \s+ hiệu | Loại \s+ văn \s+ bản | Nơi \s+ ban \s+ hành | Cơ \s+ quan \s+ ban \s+ hành
+        | Người \s+ ký | Ngày \s+ ban \s+ hành | Ngày \s+ hiệu \s+ lực | Ngày \s+ hết \s+ hiệu \s+ lực
+        | Ngày \s+ công \s+ báo | Số \s+ công \s+ báo | Tình \s+ trạng (?: \s+ hiệu \s+ lực )?
+        | Lĩnh \s+ vực | Ngày \s+ đăng | Ngày \s+ cập \s+ nhật | Nguồn \s+ thu \s+ thập )
+    \s* :? (?! \p{L} )""", VI)
+"""A label of a portal's metadata panel ("Số hiệu:", "Loại văn bản:", "Ngày ban hành:");
+the document's own "Số: 15/NQ-HĐND" is not one."""
+
+FOOTNOTE_REFERENCE = regex.compile(r"""
+    ^ \s* [\[(]? \s* (?P<label> \d{1,3} | \*{1,3} | [ivx]{1,5} ) \s* [\])]? \s* $   # [1], (1), 1, *, ii
+    """, V)
+"""The text of a footnote reference link or back-link ("[1]" in Word-exported pages)."""

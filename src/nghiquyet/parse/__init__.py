@@ -62,6 +62,8 @@ def _find_pre_start(doc: Doc) -> int:
 
 
 def _preamble_continues(doc: Doc, i: int) -> bool:
+    if doc.style_break(i):
+        return False
     prev = doc.lines[i - 1].text
     open_end = not grammar.SENTENCE_END.search(prev)
     lower = bool(grammar.STARTS_LOWER.match(doc.lines[i].text))
@@ -113,7 +115,8 @@ def _parse_preamble(doc: Doc, start: int, end: int) -> tuple[Preamble, int]:
             if m is not None and not m["colon"]:
                 doc.diags.add("NQ208", span, text)
             formula = EnactingFormula(text=text, style="quyet-nghi", span=span)
-        elif kind == "sentence":
+        elif kind == "sentence" or (kind == "consideration" and not grammar.CONSIDERATION.match(
+                doc.folded[idx[0]]) and grammar.ENACTING_SENTENCE.match(grammar.fold(joined.text))):
             formula = EnactingFormula(text=joined.text, style="sentence", span=span)
         elif kind == "basis":
             bases.append(LegalBasis(text=joined.text, citations=parse_citations(joined.text),
@@ -199,7 +202,7 @@ def parse_source(source: SourceText) -> ParseResult:
             dropped = set(drop)
             lines = [ln for k, ln in enumerate(lines) if k not in dropped]
     doc = Doc(lines, diags)
-    doc.wrapped = source.format != "text" or detect_wrapped(lines)
+    doc.wrapped = source.format != "text" or "markdown" in source.meta or detect_wrapped(lines)
     n = len(lines)
 
     pre_start = _find_pre_start(doc)

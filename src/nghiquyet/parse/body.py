@@ -101,6 +101,8 @@ def _continues(doc: Doc, i: int, rule: str, m: regex.Match[str] | None,
     if rule == "table" or doc.lines[i - 1].text.startswith("|"):
         return False
     blank = doc.blank_before(i)
+    if doc.style_break(i):
+        return False
     starts_lower = bool(grammar.STARTS_LOWER.match(doc.lines[i].text))
     if rule != "text":
         if not open_end or blank:
@@ -113,6 +115,9 @@ def _continues(doc: Doc, i: int, rule: str, m: regex.Match[str] | None,
             return not (num == expected or num == "1" or num.endswith(".1"))
         if rule in ("point", "bullet", "division"):
             return False
+        if rule == "article" and doc.wrapped and not doc.lines[i].bold \
+                and not doc.lines[i - 1].text.isupper():
+            return True  # "… tại khoản 3" / "Điều 1." is a wrapped cross-reference
         return doc.lines[i].text[:1].islower()
     if blank:
         return open_end and starts_lower
@@ -181,7 +186,8 @@ def _draft_from_unit(doc: Doc, unit: Unit) -> Draft:
         draft.key = f"bullet:{m['sym']}"
         draft.num = None
     if kind in _TITLE_KINDS or kind == "article":
-        if _title_like(text, 250):
+        bold = all(doc.lines[i].bold for i in unit.lines)
+        if _title_like(text, 400 if bold else 250):
             draft.heading = text or None
         else:
             draft.text = text or None

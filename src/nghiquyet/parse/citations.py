@@ -69,4 +69,27 @@ def parse_citations(text: str) -> tuple[CitedDocument, ...]:
             document_kind=kind, number=number,
             date=date_from_match(date_m) if date_m else None,
             issuer=issuer or None, name=name))
+        if number_m is not None:
+            citations.extend(_further_numbers(text, folded, start, end, number_m.end()))
     return tuple(citations)
+
+
+def _further_numbers(text: str, folded: str, start: int, end: int,
+                     after: int) -> list[CitedDocument]:
+    """Documents cited inside the same segment ("… số 64/2025/QH15 được sửa đổi, bổ sung bởi
+    Luật số 87/2025/QH15"): one citation per further number, its kind the nearest before it."""
+    segment = folded[start:end]
+    kinds = [(m.start(), m) for m in grammar.CITATION_KIND.finditer(segment)]
+    out: list[CitedDocument] = []
+    for m in grammar.DOCUMENT_REF.finditer(segment, after):
+        kind_m = next((k for pos, k in reversed(kinds) if pos < m.start()), None)
+        first = kind_m.start() if kind_m is not None and kind_m.start() >= after else m.start()
+        date_m = grammar.LONG_DATE.match(segment, m.end() + 1) if m.end() + 1 < len(segment) else None
+        last = date_m.end() if date_m else m.end()
+        out.append(CitedDocument(
+            text=text[start + first: start + last], start=start + first, end=start + last,
+            document_kind=" ".join(text[start + kind_m.start("kind"): start + kind_m.end("kind")].split())
+            if kind_m is not None else None,
+            number="".join(m["number"].replace("–", "-").split()),
+            date=date_from_match(date_m) if date_m else None))
+    return out

@@ -45,6 +45,13 @@ class Doc:
         prev_end = prev.span.end_line or prev.span.line
         return line.span.line > prev_end + 1
 
+    def style_break(self, i: int) -> bool:
+        """Emphasis changes between line i-1 and line i (a bold heading, then body text)."""
+        prev, line = self.lines[i - 1], self.lines[i]
+        if prev.bold is None or line.bold is None:
+            return False
+        return prev.bold != line.bold
+
     def match(self, pattern: regex.Pattern[str], i: int) -> regex.Match[str] | None:
         return pattern.match(self.folded[i])
 

@@ -92,14 +92,28 @@ def _is_binary(text: str) -> bool:
     return bad > 0.1 * len(sample)
 
 
-def _strip_markdown(raw: str) -> tuple[str, bool, bool]:
-    """Remove Markdown emphasis and escapes; return (text, bold, italic)."""
-    bold = "**" in raw
-    italic = not bold and "*" in raw
+class _Emphasis:
+    """Tracks Markdown bold/italic spans that run over several lines."""
+
+    def __init__(self) -> None:
+        self.bold = False
+        self.italic = False
+
+    def line(self, raw: str) -> tuple[bool, bool]:
+        doubles = raw.count("**")
+        singles = raw.replace("**", "").count("*")
+        bold = self.bold or doubles > 0
+        italic = self.italic or singles > 0
+        self.bold ^= doubles % 2 == 1
+        self.italic ^= singles % 2 == 1
+        return bold, italic
+
+
+def _strip_markdown(raw: str) -> str:
+    """Remove Markdown emphasis markers, heading marks and escapes."""
     text = grammar.MARKDOWN_EMPHASIS.sub("", raw)
     text = grammar.MARKDOWN_HEADING.sub("", text)
-    text = grammar.BACKSLASH_ESCAPE.sub("", text)
-    return text, bold, italic
+    return grammar.BACKSLASH_ESCAPE.sub("", text)
 
 
 def _is_markdown(text: str) -> bool:
@@ -136,6 +150,7 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
     if markdown:
         diags.add("NQ115")
     lines: list[Line] = []
+    emphasis = _Emphasis()
     for number, raw in enumerate(grammar.LINE_BREAK.split(text), start=1):
         if not raw.strip():
             continue
@@ -146,8 +161,9 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
                       " characters cut")
         source_raw = raw
         if markdown:
-            raw, is_bold, is_italic = _strip_markdown(raw)
-            bold, italic = is_bold or None, is_italic or None
+            is_bold, is_italic = emphasis.line(raw)
+            raw = _strip_markdown(raw)
+            bold, italic = is_bold, is_italic
         span = Span(number)
         clean, original = normalise_line(raw, span, diags)
         if not clean:
@@ -158,7 +174,10 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
                           bold=bold, italic=italic))
     if not lines:
         raise EmptyInputError(source=name)
-    return SourceText(name, "text", tuple(lines), diags, meta={"encoding": encoding})
+    meta = {"encoding": encoding}
+    if markdown:
+        meta["markdown"] = "yes"
+    return SourceText(name, "text", tuple(lines), diags, meta=meta)
 
 
 __all__ = ["ReaderError", "decode_text", "read_text", "text_to_source"]
