@@ -76,6 +76,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "NQ210": (I, "attached {what} starts here; its numbering restarts"),
     "NQ211": (I, "words glued together in the copy were split: {excerpt}"),
     "NQ212": (I, "the body is empty"),
+    "NQ213": (I, "the document was flattened onto one line; cut back into {count} lines"),
     # --- NQ3xx references and footnotes ----------------------------------------------------
     "NQ301": (W, "footnote marker {label} has no footnote text"),
     "NQ302": (W, "footnote {label} has no marker in the text"),

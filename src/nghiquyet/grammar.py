@@ -369,6 +369,11 @@ PASSING = regex.compile(r"""
     """, V)
 """Start of the passing clause."""
 
+PASSING_START = regex.compile(r"""
+    ^ (?i: nghị \s+ quyết ) \s+ (?: (?i: này ) \s+ )? (?: (?i: đã ) \s+ )? (?i: được ) \s+
+    (?: (?i: hội \s+ đồng \s+ nhân \s+ dân ) | HĐND | (?i: kỳ \s+ họp ) ) (?! \p{L} )""", V)
+"""A line that opens the passing clause (its "thông qua" may be on the next line)."""
+
 PASSED_ON = regex.compile(r"""
     (?i: thông \s+ qua ) (?: \s+ (?i: vào ) )? \s+ (?i: ngày ) \s* (?P<d> \d{1,2} ) \s*
     (?: (?i: tháng ) \s* (?P<m> \d{1,2} ) \s* (?i: năm ) \s* (?P<y> \d{4} )
@@ -463,6 +468,23 @@ GLUED_MARKER = regex.compile(r"""
 
 # --------------------------------------------------------------------------- misc
 
+REFLOW_POINT = regex.compile(r"""
+    (?<= \s ) (?= C[ỘO]NG \s+ H[ÒO]A \s+ XÃ                   # national title
+              | Độc \s+ lập \s* [-–—]                          # motto
+              | Số \s* : \s* \d                                # number
+              | NGHỊ \s+ QUYẾT \s                              # document type
+              | HỘI \s+ ĐỒNG \s+ NHÂN \s+ DÂN \s                   # council
+              | \( Ngày \s                                     # session date
+              | Căn \s+ cứ \s | Xét \s | Theo \s+ đề \s+ nghị      # preamble
+              | QUYẾT \s+ NGHỊ | Điều \s+ \d+ \s* [.:]             # formula, articles
+              | Nơi \s+ nhận | (?: TM | KT | T/M | K/T ) \. \s | CHỦ \s+ TỊCH \s )
+    | (?<= VIỆT \s+ NAM ) \s+ (?= \p{Lu} )                    # after the national title
+    | (?<= \s ) (?<! \b \p{Lu}\p{Ll}* \s )                      # place, date (whole name)
+      (?= (?: \p{Lu}\p{Ll}* \s ){0,3} \p{Lu}\p{Ll}* \s* , \s* ngày \s+ \d )
+    | (?<= NGHỊ \s+ QUYẾT ) \s+ (?= VỀ \s )                      # type, then its title
+    """, V)
+"""Where a whole document flattened onto one line is cut back into lines."""
+
 SENTENCE_END = regex.compile(r"[.;:!?…]\s*[\"”)]?\s*$")
 """A line that ends a sentence (or a clause of an enumeration)."""
 
@@ -516,7 +538,12 @@ LEGACY_UTF8_MOJIBAKE = regex.compile(
     r"\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
 """A UTF-8 lead byte of a Vietnamese letter (C3–C6, E1 BA/BB) followed by a continuation
-byte, as Windows-1252 (or Latin-1, for 0x80–0x9F) shows them: "Äiá»u" for "Điều"."""
+byte, as Windows-1252 (or Latin-1, for 0x80–0x9F) shows them: "Ã¡" for "á", "Ä‘" for "đ",
+"Æ°á»" for "ườ"."""
+
+LEGACY_UTF8_MOJIBAKE_LOSSY = regex.compile(r"á[º»]|Ä(?=\p{L})")
+"""The same after the bytes Windows-1252 leaves undefined (81 8D 8F 90 9D) were dropped:
+"Äiá»u" for "Điều" (C4 90 and E1 BB 81 lost their last byte)."""
 
 LEGACY_MOJIBAKE_TOKEN = regex.compile(r"[^ \t\r\n\f\v]+")
 """A run of text between ASCII white space (NBSP is byte A0 of "à" = C3 A0, so it stays)."""

@@ -27,7 +27,7 @@ from nghiquyet.parse.closing import closing_starts, parse_closing, parse_effect,
 from nghiquyet.parse.footnotes import FoundNote, find_text_footnotes, link_glued_markers
 from nghiquyet.parse.header import council_from, parse_header
 from nghiquyet.parse.indicators import parse_targets
-from nghiquyet.parse.lines import Doc, detect_wrapped, join_lines
+from nghiquyet.parse.lines import Doc, detect_wrapped, join_lines, reflow
 from nghiquyet.source import Line, SourceText, Zone
 
 
@@ -189,7 +189,7 @@ def _body_texts(drafts: list[Draft]) -> list[tuple[Draft, str]]:
 def parse_source(source: SourceText) -> ParseResult:
     """Parse what a reader produced into a :class:`Resolution` and its diagnostics."""
     diags = source.diagnostics
-    lines: list[Line] = [ln for ln in source.lines if ln.zone is not Zone.FURNITURE]
+    lines: list[Line] = reflow([ln for ln in source.lines if ln.zone is not Zone.FURNITURE], diags)
     notes: list[FoundNote] = []
     if source.footnotes:
         notes = [FoundNote(fb.label, list(fb.lines), -1) for fb in source.footnotes]

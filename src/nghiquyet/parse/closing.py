@@ -73,7 +73,7 @@ def closing_starts(doc: Doc, i: int, end: int) -> bool:
     folded = doc.folded[i]
     if grammar.RECIPIENTS_HEADING.match(folded):
         return True
-    if grammar.PASSING.match(folded) and (i == 0 or doc.blank_before(i) or
+    if grammar.PASSING_START.match(folded) and (i == 0 or doc.blank_before(i) or
                                           grammar.SENTENCE_END.search(doc.lines[i - 1].text)):
         return True
     if grammar.SIGNATURE_AUTHORITY.match(line.text) and _name_follows(doc, i, end):
@@ -99,7 +99,7 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
         line = doc.lines[i]
         text, folded = line.text, doc.folded[i]
         span = line.span
-        if passing is None and grammar.PASSING.match(folded):
+        if passing is None and grammar.PASSING_START.match(folded):
             j = i
             while j + 1 < end and not grammar.SENTENCE_END.search(doc.lines[j].text) \
                     and not closing_starts(doc, j + 1, end):

@@ -59,6 +59,26 @@ class Doc:
         return self.lines[first].span.through(self.lines[last].span)
 
 
+def reflow(lines: list[Line], diags: Diagnostics) -> list[Line]:
+    """Cut a document that a copy flattened onto one or two lines back into lines."""
+    if len(lines) > 3 or not any(len(line.text) > 400 for line in lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        cuts = [m.start() for m in grammar.REFLOW_POINT.finditer(line.text)]
+        if len(cuts) < 3:
+            out.append(line)
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        pieces = [line.text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+        pieces = [p for p in pieces if p]
+        diags.add("NQ213", line.span, line.text, count=len(pieces))
+        for k, piece in enumerate(pieces):
+            out.append(Line(piece, line.span, line.original if k == 0 else None, line.zone,
+                            paragraph_start=True))
+    return out
+
+
 def detect_wrapped(lines: list[Line]) -> bool:
     """Hard-wrapped text: many lines end mid-sentence and the next line continues it."""
     body = [ln for ln in lines if ln.zone is Zone.BODY]

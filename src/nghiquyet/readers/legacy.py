@@ -29,8 +29,12 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nghiquyet import grammar
+
+if TYPE_CHECKING:
+    import regex
 
 # --------------------------------------------------------------------------- result type
 
@@ -161,6 +165,9 @@ def _build_tcvn3_decoder() -> dict[int, str]:
 
 _TCVN3_FROM_LATIN1 = _build_tcvn3_decoder()
 """``str.translate`` table: Latin-1 reading of TCVN3 bytes → Unicode."""
+
+_TCVN3_FROM_CP1252_BYTES = frozenset(TCVN3_TO_UNICODE) | frozenset(TCVN3_VN1_CAPITALS)
+"""Bytes that TCVN3 decoding turns into letters."""
 
 _TCVN3_FROM_CP1252 = {ord(_CP1252[byte]): char for byte, char in
                       (TCVN3_TO_UNICODE | TCVN3_VN1_CAPITALS).items()}
@@ -328,7 +335,7 @@ def encode_tcvn3(text: str) -> bytes:
             out.append(UNICODE_TO_TCVN3[char])
         else:
             raw = _cp1252_bytes(char)
-            if raw is None or raw[0] in TCVN3_TO_UNICODE:
+            if raw is None or raw[0] in _TCVN3_FROM_CP1252_BYTES:
                 raise UnicodeEncodeError("tcvn3", text, position, position + 1,
                                          "not representable in TCVN3")
             out += raw
@@ -383,7 +390,7 @@ def _is_syllable(token: str) -> bool:
     bare = unicodedata.normalize("NFC", grammar.LEGACY_TONE_MARK.sub("", decomposed))
     if grammar.LEGACY_SYLLABLE.fullmatch(bare) is None:
         return False
-    if bare.endswith(("c", "p", "t", "k")) and (not tones or tones[0] not in _STOP_TONES):
+    if bare.endswith(("c", "ch", "p", "t", "k")) and (not tones or tones[0] not in _STOP_TONES):
         return False
     return True
 
@@ -509,11 +516,16 @@ def _repair(text: str) -> tuple[str, str, float] | None:
     """(repaired text, encoding label, confidence) or None."""
     if text.isascii():
         return None
-    if grammar.LEGACY_UTF8_MOJIBAKE.search(text):
+    if _looks_utf8_mojibake(text):
         fixed = _repair_utf8(text)
         if fixed is not None:
             return fixed[0], "utf-8-mojibake", fixed[1]
     return _repair_8bit(text)
+
+
+def _looks_utf8_mojibake(text: str) -> bool:
+    return bool(grammar.LEGACY_UTF8_MOJIBAKE.search(text)
+                or grammar.LEGACY_UTF8_MOJIBAKE_LOSSY.search(text))
 
 
 def _utf8_roundtrip(text: str) -> str | None:
@@ -529,7 +541,7 @@ def _utf8_roundtrip(text: str) -> str | None:
 def _repair_utf8(text: str) -> tuple[str, float] | None:
     current, confidence, changed = text, 1.0, False
     for _ in range(3):  # text garbled twice needs two passes
-        if not grammar.LEGACY_UTF8_MOJIBAKE.search(current):
+        if not _looks_utf8_mojibake(current):
             break
         whole = _utf8_roundtrip(current)
         if whole is not None and whole != current:
@@ -553,27 +565,57 @@ def _repair_utf8_tokens(text: str) -> tuple[str, int, int, bool]:
     last = 0
     repaired = failed = 0
     exact = True
-    for match in grammar.LEGACY_MOJIBAKE_TOKEN.finditer(text):
+    tokens = list(grammar.LEGACY_MOJIBAKE_TOKEN.finditer(text))
+    index = 0
+    while index < len(tokens):
+        match = tokens[index]
+        index += 1
         token = match.group()
         if not _has_utf8_lead(token):
             continue
+        start, end = match.start(), match.end()
         fixed = _utf8_roundtrip(token)
         if fixed is None:
             exact = False
-            followed_by_space = text[match.end():match.end() + 1] == " "
-            if followed_by_space and grammar.LEGACY_MOJIBAKE_NBSP_LOST.search(token):
-                fixed = _utf8_roundtrip(token + "\xa0")
-            if fixed is None:
-                fixed = _fill_lost_bytes(token)
+            fixed, end, joined = _nbsp_lost(text, match, tokens[index] if index < len(tokens) else None)
+            index += joined
+        if fixed is None:
+            fixed = _fill_lost_bytes(token)
         if fixed is None or fixed == token:
             failed += 1
             continue
-        out.append(text[last:match.start()])
+        out.append(text[last:start])
         out.append(fixed)
-        last = match.end()
+        last = end
         repaired += 1
     out.append(text[last:])
     return "".join(out), repaired, failed, exact
+
+
+def _nbsp_lost(text: str, match: regex.Match[str],
+               following: regex.Match[str] | None) -> tuple[str | None, int, int]:
+    """Repair a token whose trailing NBSP (byte A0 of "à" C3 A0, "Ơ" C6 A0, "Ạ" E1 BA A0)
+    became a space: "nÃ y" is "này" (one space: the word goes on, if that reads as
+    Vietnamese), "vÃ  cÃ¡c" is "và các" (two spaces: the second is real).
+
+    Returns (repaired text or None, end of the replaced span, tokens consumed after it).
+    """
+    token, end = match.group(), match.end()
+    if text[end:end + 1] != " " or not grammar.LEGACY_MOJIBAKE_NBSP_LOST.search(token):
+        return None, end, 0
+    if following is not None and following.start() == end + 1:
+        joined = _utf8_roundtrip(token + "\xa0" + following.group())
+        if joined is not None and _all_syllables(joined):
+            return joined, following.end(), 1
+    fixed = _utf8_roundtrip(token + "\xa0")
+    if fixed is None:
+        return None, end, 0
+    return fixed, (end + 1 if text[end + 1:end + 2] == " " else end), 0
+
+
+def _all_syllables(text: str) -> bool:
+    tokens, valid, _ = _evidence(text)
+    return tokens > 0 and valid == tokens
 
 
 _LOST_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xA0)
@@ -614,7 +656,7 @@ def _fill_lost_bytes(token: str) -> str | None:
         options.append(tuple(choices))
     if not gaps:
         return None
-    ranked: dict[str, tuple[int, int, int]] = {}
+    ranked: dict[str, tuple[int, int]] = {}
     for combination in itertools.product(*options):
         try:
             candidate = b"".join(combination).decode("utf-8")
@@ -622,7 +664,7 @@ def _fill_lost_bytes(token: str) -> str | None:
             continue
         tokens, valid, common = _evidence(candidate)
         if tokens and valid == tokens:
-            ranked[candidate] = (_case_consistent(candidate), common, -len(candidate))
+            ranked[candidate] = (_case_consistent(candidate), common)
     if not ranked:
         return None
     best = max(ranked.values())
@@ -645,7 +687,7 @@ _LEGACY_CONVERTERS = (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode))
 def _repair_8bit(text: str) -> tuple[str, str, float] | None:
     """TCVN3 or VNI text that was read as Windows-1252."""
     sample = text[:_SAMPLE_CHARS]
-    if _cp1252_bytes(sample.translate(_NON_1252_TO_ASCII)) is None:
+    if _SUSPECT.isdisjoint(sample):
         return None
     original = vietnamese_confidence(sample)
     best_name, best_score = "", 0.0
@@ -668,9 +710,9 @@ def _repair_8bit(text: str) -> tuple[str, str, float] | None:
     return (result, best_name, best_score) if result != text else None
 
 
-_NON_1252_TO_ASCII = dict.fromkeys(map(ord, VIETNAMESE_LETTERS), "a")
-"""Lets real Vietnamese letters pass the "could this be a Windows-1252 reading" test, so
-that a partly converted text can still be repaired line by line."""
+_SUSPECT = frozenset(_CP1252[0xA1:]) - frozenset(VIETNAMESE_LETTERS) - {"\xb0"}
+"""Windows-1252 characters that are not Vietnamese letters (µ ¸ ® ä ø ñ …): TCVN3 and VNI
+read as Windows-1252 are full of them; correct text has few, so it skips the scoring."""
 
 
 def _line_share(line: str, cache: dict[str, bool]) -> float:
