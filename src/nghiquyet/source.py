@@ -153,26 +153,25 @@ def normalise_line(raw: str, span: Span, diags: Diagnostics) -> tuple[str, str |
     """
     text = raw
     if not text.isascii():
-        if any(unicodedata.combining(c) for c in text):
+        # each check is one C-level scan; the repair runs only where it is needed
+        if grammar.COMBINING_MARK.search(text):
             reordered = _reorder_marks(text)
             if reordered != text:
                 diags.add("NQ126", span, excerpt=raw)
                 text = reordered
-        composed = unicodedata.normalize("NFC", text)
-        if composed != text:
+        if not unicodedata.is_normalized("NFC", text):
             diags.add("NQ120", span, excerpt=raw)
-            text = composed
+            text = unicodedata.normalize("NFC", text)
         if grammar.STRAY_COMBINING.search(text):
             diags.add("NQ121", span, excerpt=raw)
             text = grammar.STRAY_COMBINING.sub("", text)
         if "Ð" in text or "ð" in text:
             diags.add("NQ122", span, excerpt=raw)
             text = text.replace("Ð", "Đ").replace("ð", "đ")
-        spaced = text.translate(_SPECIAL_SPACES).translate(_INVISIBLE)
-        if spaced != text.replace("\t", " "):
+        if grammar.SPECIAL_SPACE.search(text):
             diags.add("NQ123", span, excerpt=raw)
-        text = spaced
-    else:
+            text = text.translate(_SPECIAL_SPACES).translate(_INVISIBLE)
+    if "\t" in text:
         text = text.replace("\t", " ")
     if grammar.CONTROL_CHARS.search(text):
         diags.add("NQ125", span, excerpt=raw.encode("unicode_escape").decode("ascii"))

@@ -191,17 +191,16 @@ def parse_source(source: SourceText) -> ParseResult:
     diags = source.diagnostics
     lines: list[Line] = reflow([ln for ln in source.lines if ln.zone is not Zone.FURNITURE], diags)
     notes: list[FoundNote] = []
+    folded = [grammar.fold(ln.text) for ln in lines]
     if source.footnotes:
         notes = [FoundNote(fb.label, list(fb.lines), -1) for fb in source.footnotes]
     else:
-        from nghiquyet.grammar import fold
-
-        folded = [fold(ln.text) for ln in lines]
         drop, notes = find_text_footnotes(lines, folded)
         if drop:
             dropped = set(drop)
             lines = [ln for k, ln in enumerate(lines) if k not in dropped]
-    doc = Doc(lines, diags)
+            folded = [f for k, f in enumerate(folded) if k not in dropped]
+    doc = Doc(lines, diags, folded)
     doc.wrapped = source.format != "text" or "markdown" in source.meta or detect_wrapped(lines)
     n = len(lines)
 

@@ -43,6 +43,18 @@ RULES: tuple[tuple[str, regex.Pattern[str]], ...] = (
 
 _TITLE_KINDS = {"part", "chapter", "section", "subsection"}
 
+_FIRST_CHARS = {
+    "part": "Pp*", "chapter": "Cc*", "subsection": "Tt*", "section": "Mm*", "article": "Đđ*",
+    "division": "IVXL", "subclause": "0123456789", "clause": "0123456789",
+    "point": grammar.POINT_LETTERS, "item": "(", "bullet": "-–—+•·*",
+}
+"""The characters each rule's pattern can start with: a cheap filter before matching."""
+
+_RULES_BY_CHAR: dict[str, tuple[tuple[str, regex.Pattern[str]], ...]] = {}
+for _name, _pattern in RULES:
+    for _ch in _FIRST_CHARS[_name]:
+        _RULES_BY_CHAR[_ch] = (*_RULES_BY_CHAR.get(_ch, ()), (_name, _pattern))
+
 
 @dataclass(slots=True)
 class Unit:
@@ -79,7 +91,7 @@ def classify(doc: Doc, i: int) -> tuple[str, regex.Match[str] | None]:
     if grammar.TABLE_ROW.match(text) or grammar.TABLE_RULE.match(text):
         return "table", None
     folded = doc.folded[i]
-    for name, pattern in RULES:
+    for name, pattern in _RULES_BY_CHAR.get(folded[:1], ()):
         m = pattern.match(folded)
         if m is None:
             continue

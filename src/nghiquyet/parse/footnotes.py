@@ -51,6 +51,10 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
     drop: list[int] = []
     notes: list[FoundNote] = []
     expected = 1
+    marker_lines: dict[str, list[int]] = {}
+    for k, text in enumerate(folded):
+        for m in grammar.GLUED_MARKER.finditer(text):
+            marker_lines.setdefault(m["label"], []).append(k)
     i = 0
     n = len(lines)
     while i < n:
@@ -62,8 +66,9 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
         prev = lines[i - 1]
         blank = lines[i].span.line > (prev.span.end_line or prev.span.line) + 1
         bracket = lines[i].text.startswith("[")
-        window = range(0, i) if bracket else range(max(0, i - _WINDOW), i)
-        has_marker = any(_marker_candidates(folded[k], label) for k in window)
+        low = 0 if bracket else i - _WINDOW
+        has_marker = any(low <= k < i and _marker_candidates(folded[k], label)
+                         for k in marker_lines.get(label, ()))
         if not has_marker or not (blank or bracket):
             i += 1
             continue

@@ -28,7 +28,8 @@ class Doc:
     """True when paragraphs are hard-wrapped over several lines (PDF text, Markdown)."""
 
     def __post_init__(self) -> None:
-        self.folded = [grammar.fold(line.text) for line in self.lines]
+        if len(self.folded) != len(self.lines):
+            self.folded = [grammar.fold(line.text) for line in self.lines]
 
     def blank_before(self, i: int) -> bool:
         """A blank line (or a layout paragraph break) stands between line i-1 and line i."""

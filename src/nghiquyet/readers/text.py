@@ -88,8 +88,7 @@ def _is_binary(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
-    return bad > 0.1 * len(sample)
+    return len(grammar.BINARY_CHAR.findall(sample)) > 0.1 * len(sample)
 
 
 class _Emphasis:
