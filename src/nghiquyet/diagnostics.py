@@ -108,6 +108,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "NQ602": (E, "the worker died while converting this file ({detail})"),
     "NQ603": (E, "internal error: {detail}"),
     "NQ604": (E, "cannot write output: {detail}"),
+    "NQ605": (E, "cannot read the input: {detail}"),
+    "NQ606": (W, "input skipped: {detail}"),
 }
 
 

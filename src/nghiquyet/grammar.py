@@ -38,6 +38,15 @@ ROMAN = regex.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{
 LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 SPACE_RUN = regex.compile(r" {2,}")
 CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+COMBINING_MARK = regex.compile(r"\p{M}")
+"""Any combining mark (decomposed text, or marks to check)."""
+
+SPECIAL_SPACE = regex.compile(r"[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff\u00ad]")
+"""Non-breaking, typographic and zero-width spaces, BOM and soft hyphen."""
+
+BINARY_CHAR = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+"""Characters that do not occur in text (their share tells binary data from text)."""
+
 STRAY_COMBINING = regex.compile(r"[\u0300-\u036f]")
 """After NFC every legitimate Vietnamese mark is composed; any combining mark left is stray
 (the seed has "t́ìm": U+0301 on "t")."""
@@ -609,15 +618,18 @@ HTML_HIDDEN_STYLE = regex.compile(r"""
     """, VI)
 """Inline CSS that hides an element (inactive portal tabs, hidden duplicates)."""
 
-HTML_BOLD_STYLE = regex.compile(r"""
-    font-weight \s* : \s* (?: bold (?! e ) | bolder | [6-9]00 )   # bold, bolder, 600–900
-    """, VI)
-"""Inline CSS that makes text bold (Word-exported pages use ``<span style>``)."""
+HTML_FONT_WEIGHT = regex.compile(r"""
+    font-weight \s* : \s*
+    (?: (?P<bold> bold | bolder | [6-9]00 )            # bold, bolder, 600–900
+      | (?P<normal> normal | lighter | [1-5]00 ) )     # normal, lighter, 100–500
+    (?! [\w-] )""", VI)
+"""Inline CSS font weight (Word-exported pages set bold with ``<span style>``)."""
 
-HTML_ITALIC_STYLE = regex.compile(r"""
-    font-style \s* : \s* (?: italic | oblique )        # italic text
-    """, VI)
-"""Inline CSS that makes text italic."""
+HTML_FONT_STYLE = regex.compile(r"""
+    font-style \s* : \s*
+    (?: (?P<italic> italic | oblique ) | (?P<normal> normal ) )   # italic or upright
+    (?! [\w-] )""", VI)
+"""Inline CSS font style."""
 
 HTML_FONT_SIZE = regex.compile(r"""
     font-size \s* : \s* (?P<size> \d+ (?: \.\d+ )? ) \s* (?P<unit> pt | px )   # 13.0pt, 16px
