@@ -112,9 +112,9 @@ CELL_SEPARATOR = regex.compile(r"\s*\|\s*")
 
 COUNCIL = regex.compile(r"""
     ^ (?: (?i: thường \s+ trực \s+ ) )?
-    (?P<body> (?i: hội \s* đồng \s* nhân \s* dân ) | HĐND )
-    (?: \s* (?P<unit> (?i: tỉnh | thành \s* phố | tp\. ? | huyện | quận | thị \s+ xã
-                          | xã | phường | thị \s+ trấn | đặc \s+ khu ) )
+    (?P<body> HỘI \s* ĐỒNG \s* NHÂN \s* DÂN | HĐND )          # in capitals, as headers print it
+    (?: \s* (?P<unit> TỈNH | THÀNH \s* PHỐ | TP\. ? | HUYỆN | QUẬN | THỊ \s+ XÃ
+                     | XÃ | PHƯỜNG | THỊ \s+ TRẤN | ĐẶC \s+ KHU )
         \s* (?P<name> [^\s,(].*? ) )?
     (?P<rest> \s* (?: [,.\-–] \s* )? (?i: khóa | kỳ \s+ họp ) .* )?
     \s* $""", V)
@@ -205,7 +205,7 @@ LEGAL_BASIS = regex.compile(r"^(?i:căn\s+cứ)(?!\p{L})")
 the Xét clause)."""
 
 CONSIDERATION = regex.compile(r"""
-    ^ (?: (?i: xét )
+    ^ (?: (?i: xét ) (?! \s+ nghiệm )
         | (?i: theo \s+ đề \s+ nghị )
         | (?i: sau \s+ khi \s+ (?: xem \s+ xét | nghe | thảo \s+ luận | xét ) )
         | (?i: trên \s+ cơ \s+ sở ) )
