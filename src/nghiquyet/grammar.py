@@ -475,6 +475,9 @@ GLUED_MARKER = regex.compile(r"""
     (?= [\s.,;:)]* | $ )""", V)
 """A footnote marker glued to the word or number before it."""
 
+BRACKET_MARKER = regex.compile(r"\[(?P<label>\d{1,2})\]")
+"""A footnote reference as web copies print it ("phường[1]")."""
+
 # --------------------------------------------------------------------------- misc
 
 REFLOW_POINT = regex.compile(r"""

@@ -241,7 +241,9 @@ def parse_source(source: SourceText) -> ParseResult:
 def _resolve_footnotes(drafts: list[Draft], notes: list[FoundNote], doc: Doc) -> tuple[Footnote, ...]:
     if not notes:
         for draft, _ in walk(drafts):
-            for _o, label, _r in draft.markers:
+            labels = [label for _o, label, _r in draft.markers]
+            labels += [m["label"] for m in grammar.BRACKET_MARKER.finditer(draft.text or "")]
+            for label in labels:
                 doc.diags.add("NQ301", doc.span(draft.first, draft.first), label=label)
         return ()
     linked = {}

@@ -170,6 +170,8 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
             i += 1
             continue
         other.append(TextLine(text=text, span=span))
+        if not grammar.RULE_LINE.match(text) and not grammar.END_MARK.fullmatch(text):
+            doc.diags.add("NQ201", span, text)
         effect = effect or parse_effect(text, span)
         i += 1
     signature = None
