@@ -54,6 +54,10 @@ STRAY_COMBINING = regex.compile(r"[\u0300-\u036f]")
 MOJIBAKE_UTF8_AS_1252 = regex.compile(r"(?:Ã[\x80-\xbf¡-¿]|á»|áº|Æ°|Ä‘|Ä\x90)")
 """Clusters that UTF-8 Vietnamese shows when decoded as Windows-1252 ("Äiá»u")."""
 
+TONED_LETTER = regex.compile(r"[\u1ea0-\u1ef9]")
+"""A precomposed toned Vietnamese letter (never produced by decoding as Windows-1252): text
+without any, but not ASCII, is suspected of being a legacy encoding read as 1252."""
+
 TCVN3_MARKERS = regex.compile(r"[µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâäå«èëéêí¬îóïñôõøö÷ùûúüþ]")
 VNI_MARKERS = regex.compile(r"(?:[aeoAEOuUyYiI][ùøûõïaâeôöáàåäã]|ñ|Ñ|ô|ö)(?=\p{L}|\s|$)")
 

@@ -144,15 +144,26 @@ def _reorder_marks(text: str) -> str:
     return "".join(out)
 
 
-def normalise_line(raw: str, span: Span, diags: Diagnostics) -> tuple[str, str | None]:
+def needs_repair(text: str) -> bool:
+    """One scan of a whole text: could any line need more than space handling?"""
+    return not text.isascii() and bool(
+        grammar.COMBINING_MARK.search(text) or grammar.SPECIAL_SPACE.search(text)
+        or "Ð" in text or "ð" in text) or bool(grammar.CONTROL_CHARS.search(text))
+
+
+def normalise_line(raw: str, span: Span, diags: Diagnostics,
+                   repairs: bool = True) -> tuple[str, str | None]:
     """Normalise one raw line; return ``(text, original_or_None)`` and report repairs.
+
+    ``repairs=False`` skips the Unicode checks for lines of a text that :func:`needs_repair`
+    cleared as a whole (a fast path; the result is the same).
 
     >>> from nghiquyet.diagnostics import Diagnostics
     >>> normalise_line("Ðảm  bảo", Span(1), Diagnostics("<t>"))[0]
     'Đảm bảo'
     """
     text = raw
-    if not text.isascii():
+    if repairs and not text.isascii():
         # each check is one C-level scan; the repair runs only where it is needed
         if grammar.COMBINING_MARK.search(text):
             reordered = _reorder_marks(text)
@@ -173,7 +184,7 @@ def normalise_line(raw: str, span: Span, diags: Diagnostics) -> tuple[str, str |
             text = text.translate(_SPECIAL_SPACES).translate(_INVISIBLE)
     if "\t" in text:
         text = text.replace("\t", " ")
-    if grammar.CONTROL_CHARS.search(text):
+    if repairs and grammar.CONTROL_CHARS.search(text):
         diags.add("NQ125", span, excerpt=raw.encode("unicode_escape").decode("ascii"))
         text = grammar.CONTROL_CHARS.sub("", text)
     text = text.strip()

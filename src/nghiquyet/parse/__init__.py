@@ -162,7 +162,7 @@ def _freeze(draft: Draft, doc: Doc) -> Child:
         return Unparsed(text=draft.text or "", span=span)
     if draft.kind == "indicator":
         return Indicator(num=draft.num or "", label=draft.label, text=draft.text or "",
-                         targets=parse_targets(draft.text or ""),
+                         targets=draft.targets,
                          footnote_refs=_refs(draft.markers), span=span)
     return Provision(kind=draft.kind, num=draft.num, label=draft.label,  # type: ignore[arg-type]
                      heading=draft.heading, text=draft.text,
@@ -178,7 +178,8 @@ def _mark_indicators(drafts: list[Draft], doc: Doc) -> None:
         intro = f"{parent.heading or ''} {parent.text or ''}"
         if grammar.INDICATOR_LIST.search(grammar.fold(intro)):
             draft.kind = "indicator"
-            if draft.text and not parse_targets(draft.text):
+            draft.targets = parse_targets(draft.text or "")
+            if draft.text and not draft.targets:
                 doc.diags.add("NQ304", doc.span(draft.first, draft.last), draft.text, num=draft.num)
 
 
@@ -191,7 +192,7 @@ def parse_source(source: SourceText) -> ParseResult:
     diags = source.diagnostics
     lines: list[Line] = reflow([ln for ln in source.lines if ln.zone is not Zone.FURNITURE], diags)
     notes: list[FoundNote] = []
-    folded = [grammar.fold(ln.text) for ln in lines]
+    folded = grammar.fold("\n".join(ln.text for ln in lines)).split("\n")  # one pass
     if source.footnotes:
         notes = [FoundNote(fb.label, list(fb.lines), -1) for fb in source.footnotes]
     else:
@@ -286,6 +287,8 @@ def _embedded_closing(drafts: list[Draft], closing: Closing, doc: Doc) -> Closin
                     update["passing"] = passing
     if closing.effect is None:
         for draft, text in texts:
+            if "hiệu lực" not in text.lower():
+                continue
             effect = parse_effect(text, doc.span(draft.first, draft.last))
             if effect is not None:
                 update["effect"] = effect

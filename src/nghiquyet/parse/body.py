@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import regex
 
 from nghiquyet import grammar
+from nghiquyet.model import Target
 from nghiquyet.parse.lines import Doc, join_lines
 from nghiquyet.parse.values import roman_to_int
 
@@ -80,6 +81,8 @@ class Draft:
     children: list[Draft] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     header_rows: int = 0
+    targets: tuple[Target, ...] = ()
+    """Parsed targets, for indicators."""
     key: str = ""
     """Kind plus depth ("subclause:2"), for the nesting rule."""
     symbol: str = ""

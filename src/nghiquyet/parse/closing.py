@@ -65,12 +65,18 @@ def _name_follows(doc: Doc, i: int, end: int) -> bool:
     return False
 
 
+_CLOSING_FIRST = frozenset("NnTtKkQqCcPpỦỦUuHh*")
+"""First characters of the lines that can open the closing (a cheap filter)."""
+
+
 def closing_starts(doc: Doc, i: int, end: int) -> bool:
     """Does line i start the closing (passing clause, signature or recipients)?"""
     line = doc.lines[i]
     if line.zone in (Zone.SIGNATURE, Zone.RECIPIENTS):
         return True
     folded = doc.folded[i]
+    if folded[:1] not in _CLOSING_FIRST:
+        return False
     if grammar.RECIPIENTS_HEADING.match(folded):
         return True
     if grammar.PASSING_START.match(folded) and (i == 0 or doc.blank_before(i) or
@@ -107,6 +113,9 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
             joined = join_lines(doc.lines[i: j + 1]).text
             passing = parse_passing(joined, doc.span(i, j))
             effect = effect or parse_effect(joined, doc.span(i, j))
+            if passing is None:  # a cut clause: keep its text, say it was not understood
+                other.append(TextLine(text=joined, span=doc.span(i, j)))
+                doc.diags.add("NQ201", doc.span(i, j), joined)
             i = j + 1
             continue
         heading_m = grammar.RECIPIENTS_HEADING.match(folded)

@@ -124,22 +124,22 @@ def _cp1252_text(data: bytes) -> str:
 # --------------------------------------------------------------------------- TCVN3
 
 _TCVN3_ROWS = (
-    # letter: its VN3 byte, one row per vowel (no tone, then huyền sắc hỏi ngã nặng)
-    ("à\xb5 á\xb8 ả\xb6 ã\xb7 ạ\xb9"),
-    ("ă\xa8 ằ\xbb ắ\xbe ẳ\xbc ẵ\xbd ặ\xc6"),
-    ("â\xa9 ầ\xc7 ấ\xca ẩ\xc8 ẫ\xc9 ậ\xcb"),
-    ("è\xcc é\xd0 ẻ\xce ẽ\xcf ẹ\xd1"),
-    ("ê\xaa ề\xd2 ế\xd5 ể\xd3 ễ\xd4 ệ\xd6"),
-    ("ì\xd7 í\xdd ỉ\xd8 ĩ\xdc ị\xde"),
-    ("ò\xdf ó\xe3 ỏ\xe1 õ\xe2 ọ\xe4"),
-    ("ô\xab ồ\xe5 ố\xe8 ổ\xe6 ỗ\xe7 ộ\xe9"),
-    ("ơ\xac ờ\xea ớ\xed ở\xeb ỡ\xec ợ\xee"),
-    ("ù\xef ú\xf3 ủ\xf1 ũ\xf2 ụ\xf4"),
-    ("ư\xad ừ\xf5 ứ\xf8 ử\xf6 ữ\xf7 ự\xf9"),
-    ("ỳ\xfa ý\xfd ỷ\xfb ỹ\xfc ỵ\xfe"),
-    ("đ\xae"),
+    # letter + its VN3 byte; one row per vowel: [untoned,] huyền, sắc, hỏi, ngã, nặng
+    "à\xb5 á\xb8 ả\xb6 ã\xb7 ạ\xb9",
+    "ă\xa8 ằ\xbb ắ\xbe ẳ\xbc ẵ\xbd ặ\xc6",
+    "â\xa9 ầ\xc7 ấ\xca ẩ\xc8 ẫ\xc9 ậ\xcb",
+    "è\xcc é\xd0 ẻ\xce ẽ\xcf ẹ\xd1",
+    "ê\xaa ề\xd2 ế\xd5 ể\xd3 ễ\xd4 ệ\xd6",
+    "ì\xd7 í\xdd ỉ\xd8 ĩ\xdc ị\xde",
+    "ò\xdf ó\xe3 ỏ\xe1 õ\xe2 ọ\xe4",
+    "ô\xab ồ\xe5 ố\xe8 ổ\xe6 ỗ\xe7 ộ\xe9",
+    "ơ\xac ờ\xea ớ\xed ở\xeb ỡ\xec ợ\xee",
+    "ù\xef ú\xf3 ủ\xf1 ũ\xf2 ụ\xf4",
+    "ư\xad ừ\xf5 ứ\xf8 ử\xf6 ữ\xf7 ự\xf9",
+    "ỳ\xfa ý\xfd ỷ\xfb ỹ\xfc ỵ\xfe",
+    "đ\xae",
     # the seven upper-case letters VN3 has
-    ("Ă\xa1 Â\xa2 Ê\xa3 Ô\xa4 Ơ\xa5 Ư\xa6 Đ\xa7"),
+    "Ă\xa1 Â\xa2 Ê\xa3 Ô\xa4 Ơ\xa5 Ư\xa6 Đ\xa7",
 )
 
 TCVN3_TO_UNICODE: dict[int, str] = {
@@ -353,9 +353,9 @@ def encode_vni(text: str) -> bytes:
     """
     out = bytearray()
     for position, char in enumerate(unicodedata.normalize("NFC", text)):
-        sequence = UNICODE_TO_VNI.get(char, char)
-        raw = _cp1252_bytes(sequence)
-        if raw is None or (sequence is char and not char.isascii() and raw[0] >= 0xC0):
+        known = char in UNICODE_TO_VNI
+        raw = _cp1252_bytes(UNICODE_TO_VNI[char] if known else char)
+        if raw is None or (not known and raw[0] >= 0xC0):
             raise UnicodeEncodeError("vni", text, position, position + 1,
                                      "not representable in VNI")
         out += raw
@@ -375,7 +375,7 @@ _SAMPLE_CHARS = 200_000
 """Candidate decodings are scored on this much of the input."""
 
 _STOP_TONES = frozenset(("\u0301", "\u0323"))
-"""A syllable ending in c, ch, p, t takes sắc or nặng only."""
+"""A syllable ending in c, ch, p, t (k in Tây Nguyên names: Đắk Lắk) takes sắc or nặng."""
 
 
 def _is_syllable(token: str) -> bool:
@@ -484,7 +484,7 @@ def decode_legacy(data: bytes) -> Decoded | None:
     return Decoded(unicodedata.normalize("NFC", decoder(data)), name, round(best, 3))
 
 
-def _from_utf8(text: str, encoding: str) -> Decoded | None:
+def _from_utf8(text: str, encoding: str) -> Decoded:
     if not text.isascii():
         repaired = _repair(text)
         if repaired is not None:
@@ -516,11 +516,25 @@ def _repair(text: str) -> tuple[str, str, float] | None:
     """(repaired text, encoding label, confidence) or None."""
     if text.isascii():
         return None
-    if _looks_utf8_mojibake(text):
-        fixed = _repair_utf8(text)
-        if fixed is not None:
-            return fixed[0], "utf-8-mojibake", fixed[1]
-    return _repair_8bit(text)
+    utf8 = _repair_utf8(text) if _looks_utf8_mojibake(text) else None
+    if utf8 is not None and utf8[1] < 1.0 and not _more_vietnamese(utf8[0], text):
+        utf8 = None  # a token-level guess that does not make the text read better
+    if utf8 is not None and utf8[1] >= 0.9:
+        return utf8[0], "utf-8-mojibake", utf8[1]
+    eight_bit = _repair_8bit(text)  # "TÆNH" (VNI "TỈNH") also reads as UTF-8 "TƠNH"
+    if utf8 is None or utf8[1] < MIN_CONFIDENCE:
+        return eight_bit
+    if eight_bit is not None and (vietnamese_confidence(eight_bit[0])
+                                  > vietnamese_confidence(utf8[0])):
+        return eight_bit
+    return utf8[0], "utf-8-mojibake", utf8[1]
+
+
+def _more_vietnamese(candidate: str, original: str) -> bool:
+    """True if a larger share of the candidate's non-ASCII words are Vietnamese syllables."""
+    new_tokens, new_valid, _ = _evidence(candidate[:_SAMPLE_CHARS])
+    old_tokens, old_valid, _ = _evidence(original[:_SAMPLE_CHARS])
+    return new_valid * max(old_tokens, 1) > old_valid * max(new_tokens, 1)
 
 
 def _looks_utf8_mojibake(text: str) -> bool:

@@ -12,7 +12,7 @@ from nghiquyet import grammar
 from nghiquyet.diagnostics import Diagnostics
 from nghiquyet.errors import BinaryInputError, EmptyInputError, LimitExceededError, ReaderError
 from nghiquyet.limits import DEFAULT_LIMITS, Limits
-from nghiquyet.source import Line, SourceText, Span, normalise_line
+from nghiquyet.source import Line, SourceText, Span, needs_repair, normalise_line
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -46,7 +46,8 @@ def decode_text(data: bytes, diags: Diagnostics) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     else:
-        if grammar.MOJIBAKE_UTF8_AS_1252.search(text):
+        suspect = not text.isascii() and not grammar.TONED_LETTER.search(text)
+        if suspect or grammar.MOJIBAKE_UTF8_AS_1252.search(text):
             repaired = _repair(text)
             if repaired is not None:
                 diags.add("NQ114")
@@ -150,6 +151,7 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
         diags.add("NQ115")
     lines: list[Line] = []
     emphasis = _Emphasis()
+    repairs = needs_repair(text)
     for number, raw in enumerate(grammar.LINE_BREAK.split(text), start=1):
         if not raw.strip():
             continue
@@ -164,7 +166,7 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
             raw = _strip_markdown(raw)
             bold, italic = is_bold, is_italic
         span = Span(number)
-        clean, original = normalise_line(raw, span, diags)
+        clean, original = normalise_line(raw, span, diags, repairs)
         if not clean:
             continue
         if markdown and source_raw.strip() != clean:
