@@ -15,6 +15,7 @@ import pytest
 
 import nghiquyet
 from nghiquyet.evaluate import facts_of
+from nghiquyet.lossless import lost_characters
 from tests.conftest import CORPUS_REAL, ROOT, real_texts
 
 EXPECTATIONS = sorted((ROOT / "tests" / "expectations" / "corpus-real").glob("*.json"))
@@ -37,6 +38,7 @@ def _facts(spec: dict[str, Any]) -> dict[str, Any]:
 def test_parses_without_exception(path: Path) -> None:
     result = nghiquyet.parse_file(path)
     assert result.document.source.name == path.name
+    assert not lost_characters(path.read_text(encoding="utf-8"), result.document)
     assert nghiquyet.from_json(nghiquyet.to_json(result.document)) == result.document
 
 

@@ -2,101 +2,27 @@
 
 from __future__ import annotations
 
-import collections
 import random
 
 from hypothesis import HealthCheck, given, settings
-from pydantic import BaseModel
 from hypothesis import strategies as st
 
 import nghiquyet
 from nghiquyet.errors import ReaderError
-from nghiquyet.model import (
-    Attachment, CitedDocument, Effect, Footnote, FootnoteRef, Indicator, Paragraph,
-    PassingClause, Provision, Recipient, Resolution, Table, Target, TextLine, Unparsed,
-)
+from nghiquyet.lossless import lost_characters
+from nghiquyet.model import Attachment, Footnote, Indicator, Paragraph, Provision, TextLine, Unparsed
 from tests.conftest import SEED
 
 SEED_LINES = SEED.read_text(encoding="utf-8").splitlines()
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
-# Layout characters that carry no text: cell separators, emphasis, whitespace.
-_LAYOUT = set(" \t|*")
-
-
-def _chars(text: str) -> collections.Counter[str]:
-    return collections.Counter(c for c in text if c not in _LAYOUT and not c.isspace())
-
-
-def printed_text(doc: Resolution) -> collections.Counter[str]:
-    """Characters of every printed fragment in the model (derived values left out)."""
-    out: collections.Counter[str] = collections.Counter()
-
-    def visit(value: object) -> None:
-        if isinstance(value, (CitedDocument, Target, Effect)):
-            return  # quotes of text stored elsewhere
-        if isinstance(value, PassingClause) and value.embedded:
-            return
-        if isinstance(value, FootnoteRef):
-            out.update(_chars(value.marker))
-            return
-        if isinstance(value, Recipient):
-            out.update(_chars(value.raw))
-            return
-        if isinstance(value, Table):
-            for row in value.rows:
-                for cell in row:
-                    out.update(_chars(cell))
-            return
-        if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                if name in ("raw", "text", "label", "heading", "title", "pointer", "heading",
-                            "lines", "signed_marker") and not isinstance(value, Recipient):
-                    field = getattr(value, name)
-                    if name == "lines" and not hasattr(value, "authority_prefix"):
-                        continue
-                    if isinstance(field, str):
-                        out.update(_chars(field))
-                    elif isinstance(field, tuple) and field and isinstance(field[0], str):
-                        for item in field:
-                            out.update(_chars(item))
-                    continue
-                visit(getattr(value, name))
-        elif isinstance(value, tuple):
-            for item in value:
-                visit(item)
-
-    header = doc.header
-    for part in (header.national_title, header.motto, header.number, header.date_line,
-                 header.document_type, header.title, header.session, *header.other):
-        visit(part)
-    if header.council is not None and header.council.evidence in ("header", "council-line", "title"):
-        out.update(_chars(header.council.name))
-    visit(doc.preamble)
-    visit(doc.body)
-    visit(doc.closing)
-    visit(doc.attachments)
-    for note in doc.footnotes:
-        out.update(_chars(note.label))
-        out.update(_chars(note.text))
-    return out
-
-
 def _check_lossless(text: str) -> None:
     try:
         result = nghiquyet.parse(text)
     except ReaderError:
         return
-    source_lines = [ln for ln in text.splitlines() if ln.strip()]
-    expected: collections.Counter[str] = collections.Counter()
-    from nghiquyet.diagnostics import Diagnostics
-    from nghiquyet.source import Span, normalise_line
-
-    for k, line in enumerate(source_lines):
-        expected.update(_chars(normalise_line(line, Span(k + 1), Diagnostics())[0]))
-    got = printed_text(result.document)
-    missing = expected - got
+    missing = lost_characters(text, result.document)
     assert not missing, f"text lost: {dict(missing)}"
 
 
@@ -125,6 +51,12 @@ def test_cut_corpus_is_lossless(a: int, b: int) -> None:
 
 def test_seed_is_lossless() -> None:
     _check_lossless(SEED.read_text(encoding="utf-8"))
+
+
+def test_lossless_check_can_fail() -> None:
+    document = nghiquyet.parse(SEED.read_text(encoding="utf-8")).document
+    assert not lost_characters(SEED.read_text(encoding="utf-8"), document)
+    assert lost_characters(SEED.read_text(encoding="utf-8") + "\nXYZ", document) == {"X": 1, "Y": 1, "Z": 1}
 
 
 @SETTINGS

@@ -212,6 +212,8 @@ class Council(Node):
 class DocumentNumber(Node):
     """Số, ký hiệu: the document number and symbol."""
 
+    label: str = "Số:"
+    """The word before the number as printed ("Số:", "Số :")."""
     raw: str
     """As printed after "Số:" ("15/NQ-HĐND", "09/2006/ NQ-HĐND")."""
     sequence: str | None = None

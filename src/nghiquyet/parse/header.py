@@ -48,10 +48,14 @@ def _pieces(doc: Doc, start: int, end: int) -> list[Piece]:
                 pieces.append(Piece(part, fpart, i, False))
             continue
         glued_rule = grammar.TRAILING_RULE.search(text)
+        rule_text = ""
         if glued_rule:
+            rule_text = text[glued_rule.start():].strip()
             text, folded = text[: glued_rule.start()], folded[: glued_rule.start()]
         next_blank = i + 1 >= end or doc.blank_before(i + 1)
         pieces.append(Piece(text, folded, i, not glued_rule and not next_blank))
+        if rule_text:  # "TỈNH AN GIANG--------": the rule is kept as a line of its own
+            pieces.append(Piece(rule_text, rule_text, i, False))
     return pieces
 
 
@@ -263,6 +267,6 @@ def _number(text: str, m: regex.Match[str], span: Span, doc: Doc) -> DocumentNum
                           if x is not None)
     if sequence is None or " " in raw:
         doc.diags.add("NQ413", span, text, raw=raw)
-    return DocumentNumber(raw=raw, sequence=sequence, year=year, type_symbol=parts[0] or None,
+    return DocumentNumber(label=text[: m.start("raw")].strip(), raw=raw, sequence=sequence, year=year, type_symbol=parts[0] or None,
                           issuer_symbol=parts[1] if len(parts) > 1 else None, symbol=symbol,
                           normalised=normalised, normative=year is not None, span=span)
