@@ -125,6 +125,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
 _PLUGINS = (
     ("nghiquyet.batch.cli", "add_commands"),
     ("nghiquyet.evaluate", "add_commands"),
+    ("nghiquyet.fuzz", "add_commands"),
 )
 """Modules that add their own sub-commands (batch conversion, export, accuracy harness)."""
 
