@@ -146,9 +146,10 @@ def _reorder_marks(text: str) -> str:
 
 def needs_repair(text: str) -> bool:
     """One scan of a whole text: could any line need more than space handling?"""
-    return not text.isascii() and bool(
-        grammar.COMBINING_MARK.search(text) or grammar.SPECIAL_SPACE.search(text)
-        or "Ð" in text or "ð" in text) or bool(grammar.CONTROL_CHARS.search(text))
+    return not text.isascii() and (
+        not unicodedata.is_normalized("NFC", text) or bool(
+            grammar.COMBINING_MARK.search(text) or grammar.SPECIAL_SPACE.search(text)
+            or "Ð" in text or "ð" in text)) or bool(grammar.CONTROL_CHARS.search(text))
 
 
 def normalise_line(raw: str, span: Span, diags: Diagnostics,

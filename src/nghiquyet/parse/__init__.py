@@ -171,13 +171,22 @@ def _freeze(draft: Draft, doc: Doc) -> Child:
 
 
 def _mark_indicators(drafts: list[Draft], doc: Doc) -> None:
-    for draft, path in walk(drafts):
+    """Items under a heading about indicators ("chỉ tiêu") become indicators with targets.
+
+    An indicator has no children: whatever nested under it (a paragraph after the list)
+    moves up to follow it in its parent.
+    """
+    for draft, path in list(walk(drafts)):
         if draft.kind != "item" or not path:
             continue
         parent = path[-1]
         intro = f"{parent.heading or ''} {parent.text or ''}"
         if grammar.INDICATOR_LIST.search(grammar.fold(intro)):
             draft.kind = "indicator"
+            if draft.children:
+                at = parent.children.index(draft) + 1
+                parent.children[at:at] = draft.children
+                draft.children = []
             draft.targets = parse_targets(draft.text or "")
             if draft.text and not draft.targets:
                 doc.diags.add("NQ304", doc.span(draft.first, draft.last), draft.text, num=draft.num)
