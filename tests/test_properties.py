@@ -74,3 +74,19 @@ def test_unused_imports_are_model_classes() -> None:
     # keeps the import list honest: every class named above is part of the model
     for cls in (Attachment, Footnote, Indicator, Paragraph, Provision, TextLine, Unparsed):
         assert issubclass(cls, nghiquyet.Resolution.__mro__[1])
+
+
+# Regressions found by `nghiquyet fuzz` (20,000 examples per property):
+
+
+def test_regression_nfc_singleton_is_composed_and_kept() -> None:
+    # U+F900 has a singleton canonical decomposition; the fast path once skipped NFC for it
+    document = nghiquyet.parse("Điều 1. Chữ \uf900.").document
+    assert "\u8c48" in nghiquyet.to_json(document)
+    assert not lost_characters("Điều 1. Chữ \uf900.", document)
+
+
+def test_regression_paragraph_after_indicator_is_kept() -> None:
+    text = ("2. Các chỉ tiêu chủ yếu của năm 2024\n(1) Tổng sản phẩm tăng trên 9%;\n"
+            "ầm với phát triển kinh tế; chú trọng bảo đảm an sinh")
+    assert not lost_characters(text, nghiquyet.parse(text).document)
