@@ -103,6 +103,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "NQ503": (E, "AKN consistency check failed: {detail}"),
     "NQ504": (W, "FRBR URI built without {missing}; a content-derived key keeps it unique"),
     "NQ505": (E, "unsafe XML refused: {detail}"),
+    "NQ506": (E, "not well-formed XML: {detail}"),
     # --- NQ6xx batch ------------------------------------------------------------------------
     "NQ601": (E, "timed out after {seconds} s"),
     "NQ602": (E, "the worker died while converting this file ({detail})"),

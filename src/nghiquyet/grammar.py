@@ -337,6 +337,9 @@ INDICATOR_LIST = regex.compile(r"(?i:chỉ\s+tiêu)")
 TABLE_ROW = regex.compile(r"^\|(?P<cells>.*)\|\s*$")
 """A Markdown table row ("| a | b |")."""
 
+CELL_SPLIT = regex.compile(r"(?<!\\)\|")
+"""A cell boundary in a Markdown table row (an escaped "\\|" is text)."""
+
 TABLE_RULE = regex.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 """A Markdown table separator row."""
 
@@ -570,6 +573,74 @@ LEGACY_MOJIBAKE_NBSP_LOST = regex.compile(r"(?:[ÃÆ]|á[º»])$")
 
 # --- PDF reader patterns (issue: PDF reader) -------------------------------------------
 
+FONT_SUBSET_PREFIX = regex.compile(r"""
+    ^ (?P<tag> [A-Z]{6} ) \+              # subset tag of an embedded font: "BAAAAA+"
+    """, V)
+"""Subset tag in front of an embedded font's name ("BAAAAA+LiberationSerif")."""
+
+FONT_BOLD = regex.compile(r"""
+    (?P<weight> (?i: semi | demi | extra | ultra )? (?i: bold | black | heavy )   # "-Bold", "SemiBold"
+      | (?i: demi ) (?! \p{Ll} ) )                                               # "Futura-Demi"
+    """, V)
+"""A bold weight in a font name ("TimesNewRomanPS-BoldMT", "Arial,Bold", "LiberationSerif-BoldItalic")."""
+
+FONT_ITALIC = regex.compile(r"""
+    (?P<slant> (?i: italic | oblique | slanted | kursiv ) )   # "-Italic", "-BoldOblique"
+    """, V)
+"""An italic or oblique style in a font name."""
+
+FONT_SYMBOL = regex.compile(r"""
+    (?P<family> (?i: symbol | wingdings | webdings | dingbats ) )   # bullet fonts of Word lists
+    """, V)
+"""A symbol font whose private-use code points are list bullets, not lost Vietnamese letters."""
+
+FONT_TCVN3 = regex.compile(r"""
+    ^ (?: \. (?i: vn ) (?P<family> [A-Za-z\ ]+? )   # ".VnTime", ".VnCentury Schoolbook"
+        | (?i: vn ) (?P<family> Time | Arial ) )    # the dot is sometimes dropped: "VnTime"
+    (?P<upper> H )?                                 # ".VnTimeH": the upper-case heading font
+    (?: [-,] .* )? $""", V)
+"""A TCVN3 (ABC) font: its text extracts as TCVN3 bytes read as Windows-1252."""
+
+FONT_VNI = regex.compile(r"""
+    ^ (?i: vni ) [-_\s]                         # "VNI-Times", "VNI-Helve"
+    """, V)
+"""A VNI font: its text extracts as VNI bytes read as Windows-1252."""
+
+UNMAPPED_GLYPH = regex.compile(r"""
+    ^ (?: \x00                       # pdfminer: a glyph without a Unicode mapping
+        | \( cid : (?P<cid> \d+ ) \)  # pdfminer: "(cid:123)" for an unmapped CID
+      ) $""", V)
+"""A character that a PDF engine could not map to Unicode (a font without Vietnamese glyphs)."""
+
+PRIVATE_USE = regex.compile(r"""
+    (?P<char> [\uE000-\uF8FF] )       # BMP private-use area (symbol fonts, broken ToUnicode maps)
+    """, V)
+"""A private-use code point: what an unmapped glyph often extracts as."""
+
+PAGE_NUMBER = regex.compile(r"""
+    ^ (?: [-–—] \s* )?                                 # "- 2 -"
+    (?: (?i: trang | page ) \s* )?                      # "Trang 2", "Page 2"
+    (?P<num> \d{1,4} )                                  # the number
+    (?: \s* / \s* (?P<total> \d{1,4} ) )?               # "2/9"
+    (?: \s* [-–—] )?
+    $""", V)
+"""A page number printed on its own line in the top or bottom margin."""
+
+FOOTNOTE_LABEL = regex.compile(r"""
+    ^ \s* (?P<label> \d{1,3} | \*{1,3} ) \s* $          # "1", "12", "*"
+    """, V)
+"""The whole text of a footnote marker (a superscript) or of a footnote label run."""
+
+FOOTNOTE_LABEL_START = regex.compile(r"""
+    ^ \s* (?P<label> \d{1,3} ) \s+ (?P<text> \S .* ) $  # "1 Mục tiêu …" drawn as one string
+    """, V)
+"""A footnote body line whose label is drawn in the same string as the text."""
+
+UNIT_BEFORE_EXPONENT = regex.compile(r"""
+    (?<! \p{L} ) (?P<unit> [kcdmh]? m ) \s* $           # "m", "km", "cm" right before "2"/"3"
+    """, V)
+"""A length unit before a raised digit: "m²" is an exponent, not a footnote marker."""
+
 # --- HTML / DOCX reader patterns (issue: real-world inputs) ----------------------------
 
 XML_DOCTYPE = regex.compile(r"""
@@ -644,15 +715,69 @@ HTML_FONT_SIZE = regex.compile(r"""
 """An inline CSS font size in points or pixels."""
 
 METADATA_LABEL = regex.compile(r"""
-    ^ (?: Số \s+ hiệu | Loại \s+ văn \s+ bản | Nơi \s+ ban \s+ hành | Cơ \s+ quan \s+ ban \s+ hành
-        | Người \s+ ký | Ngày \s+ ban \s+ hành | Ngày \s+ hiệu \s+ lực | Ngày \s+ hết \s+ hiệu \s+ lực
-        | Ngày \s+ công \s+ báo | Số \s+ công \s+ báo | Tình \s+ trạng (?: \s+ hiệu \s+ lực )?
-        | Lĩnh \s+ vực | Ngày \s+ đăng | Ngày \s+ cập \s+ nhật | Nguồn \s+ thu \s+ thập )
-    \s* :? (?! \p{L} )""", VI)
+    ^ (?: Số \s+ hiệu | Loại \s+ văn \s+ bản                      # number, type
+        | Nơi \s+ ban \s+ hành | Cơ \s+ quan \s+ ban \s+ hành      # issuer
+        | Người \s+ ký                                            # signer
+        | Ngày \s+ ban \s+ hành | Ngày \s+ (?: hết \s+ )? hiệu \s+ lực   # dates
+        | Ngày \s+ công \s+ báo | Số \s+ công \s+ báo               # official gazette
+        | Tình \s+ trạng (?: \s+ hiệu \s+ lực )? | Lĩnh \s+ vực      # status, field
+        | Ngày \s+ đăng | Ngày \s+ cập \s+ nhật                     # portal bookkeeping
+        | Nguồn \s+ thu \s+ thập )
+    \s* :? (?! \p{L} )                                          # the label ends here
+    """, VI)
 """A label of a portal's metadata panel ("Số hiệu:", "Loại văn bản:", "Ngày ban hành:");
 the document's own "Số: 15/NQ-HĐND" is not one."""
 
 FOOTNOTE_REFERENCE = regex.compile(r"""
-    ^ \s* [\[(]? \s* (?P<label> \d{1,3} | \*{1,3} | [ivx]{1,5} ) \s* [\])]? \s* $   # [1], (1), 1, *, ii
+    ^ \s* [\[(]? \s*                                  # "[" or "(" if printed
+    (?P<label> \d{1,3} | \*{1,3} | [ivx]{1,5} )        # 1, 12, *, ii
+    \s* [\])]? \s* $                                  # "]" or ")"
     """, V)
 """The text of a footnote reference link or back-link ("[1]" in Word-exported pages)."""
+
+FOOTNOTE_LINK_HINT = regex.compile(r"""
+    (?: ftn | fn | foot | endnote | edn | note | chu-?thich | ghi-?chu )   # _ftn1, fn1, footnote-1
+    """, VI)
+"""An id, name, class or link target that marks a link as a footnote reference; a bare "5"
+linking to "#dieu_5" without one is a cross-reference, not a note."""
+
+# --- Akoma Ntoso writer, reader and validation (issue: Akoma Ntoso 3.0) ----------------
+
+SLUG_SEPARATOR = regex.compile(r"[^a-z0-9]+")
+"""Runs of characters an ASCII slug replaces by one "-" (applied after folding to ASCII)."""
+
+EID_UNSAFE = regex.compile(r"[^\p{L}\p{N}.\-]")
+"""Characters dropped from a number inside an eId: everything but letters (đ kept as it is),
+digits, "." and "-" ("(1)" → "1", "3.5." → "3.5" after trimming, "Điều 5a" never reaches here)."""
+
+FRBR_URI = regex.compile(r"""
+    ^ /akn
+    / (?P<country> [a-z]{2} (?: - [a-z0-9]+ )? )          # vn, vn-61, vn-hp
+    / (?P<doctype> [a-zA-Z]+ )                            # act, statement, doc
+    / (?P<subtype> [^/@!.]+ )                             # nghi-quyet
+    (?: / (?P<actor> (?! \d{4} (?: -\d{2}-\d{2} )? / ) [^/@!.]+ ) )?   # hdnd-tinh-hai-duong
+    / (?P<date> \d{4} (?: -\d{2}-\d{2} )? )               # 2023-12-08, or a year
+    / (?P<number> [^/@!.]+ )                              # 12-2023-nq-hdnd
+    (?: / (?P<language> [a-z]{3} ) @ (?P<version> [^/!.]* ) )?       # /vie@
+    (?: / ! (?P<component> [^/.]+ ) )?                    # /!main, /!att_1
+    (?: \. (?P<format> [a-z]+ ) )?                        # .akn
+    $""", V)
+"""An FRBR URI of this project's scheme (docs/akn.md): work, expression or manifestation,
+with or without a component ("/!main")."""
+
+SPAN_ATTR = regex.compile(r"""
+    ^ (?P<line> \d+ ) (?: - (?P<end_line> \d+ ) )?        # 27 or 27-34
+    (?: @ (?P<page> \d* ) (?: - (?P<end_page> \d+ ) )? )?  # @3 or @3-4
+    $""", V)
+"""The ``nq:span`` attribute of the AKN writer: "line[-end_line][@page[-end_page]]"."""
+
+QUANTITY_TEXT = regex.compile(r"""
+    ^ (?P<raw> \d [\d.,]* )                               # the value as printed: 16,8 / 184.123
+    \s* (?P<unit> .*? ) \s* $                             # what follows it: %, triệu đồng
+    """, V | regex.DOTALL)
+"""How the AKN reader splits a ``<quantity>`` text into printed value and unit; the writer
+stores both explicitly whenever this split would not give them back."""
+
+XML_INVALID_CHAR = regex.compile(
+    r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character XML 1.0 cannot carry at all (C0 controls, lone surrogates, U+FFFE/U+FFFF)."""

@@ -236,7 +236,7 @@ def _table(doc: Doc, unit: Unit) -> Draft:
             continue
         m = grammar.TABLE_ROW.match(text)
         cells = m["cells"] if m else text.strip("|")
-        rows.append([c.strip() for c in cells.split("|")])
+        rows.append([c.strip().replace("\\|", "|") for c in grammar.CELL_SPLIT.split(cells)])
     return Draft("table", unit.lines[0], unit.lines[-1], rows=rows, header_rows=header_rows)
 
 

@@ -21,7 +21,7 @@ from nghiquyet.model import (
 )
 from nghiquyet.parse.lines import Doc
 from nghiquyet.parse.values import make_date, roman_to_int, title_case, words_to_int
-from nghiquyet.source import Span
+from nghiquyet.source import Span, Zone
 
 
 @dataclass(slots=True)
@@ -32,6 +32,19 @@ class Piece:
     """Index of the source line."""
     joinable: bool
     """May be joined with the next piece (same cell, no blank line between)."""
+
+
+_COLUMNS = (Zone.HEADER_LEFT, Zone.HEADER_RIGHT)
+
+
+def _same_cell(doc: Doc, i: int, j: int) -> bool:
+    """Lines i and j stand in one header cell: the same column, or no blank line between."""
+    a, b = doc.lines[i], doc.lines[j]
+    if a.zone in _COLUMNS or b.zone in _COLUMNS:
+        return a.zone == b.zone
+    if a.span.page != b.span.page:
+        return False
+    return b.span.line == (a.span.end_line or a.span.line) + 1
 
 
 def _pieces(doc: Doc, start: int, end: int) -> list[Piece]:
@@ -52,7 +65,7 @@ def _pieces(doc: Doc, start: int, end: int) -> list[Piece]:
         if glued_rule:
             rule_text = text[glued_rule.start():].strip()
             text, folded = text[: glued_rule.start()], folded[: glued_rule.start()]
-        next_blank = i + 1 >= end or doc.blank_before(i + 1)
+        next_blank = i + 1 >= end or not _same_cell(doc, i, i + 1)
         pieces.append(Piece(text, folded, i, not glued_rule and not next_blank))
         if rule_text:  # "TỈNH AN GIANG--------": the rule is kept as a line of its own
             pieces.append(Piece(rule_text, rule_text, i, False))

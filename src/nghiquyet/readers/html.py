@@ -32,11 +32,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from lxml import etree, html
+import regex
+from lxml import etree
 
 from nghiquyet import grammar
 from nghiquyet.diagnostics import Diagnostics
-from nghiquyet.errors import EmptyInputError, LimitExceededError
+from nghiquyet.errors import EmptyInputError, LimitExceededError, ReaderError
 from nghiquyet.limits import DEFAULT_LIMITS, Limits
 from nghiquyet.safexml import parse_html
 from nghiquyet.source import FootnoteBody, Line, Marker, SourceText, Span, Zone, normalise_line
@@ -87,8 +88,7 @@ class RawLine:
         """Append a run of text with its formatting."""
         if not text:
             return
-        printed = len(text) - sum(1 for c in text if c.isspace()) if len(text) < 64 else \
-            len("".join(text.split()))
+        printed = len("".join(text.split()))
         self.parts.append(text)
         self.length += len(text)
         self.chars += printed
@@ -178,6 +178,8 @@ class TableCell:
     lines: list[RawLine]
     header: bool = False
     """Markup says this cell belongs to a header row (``<th>``, ``<thead>``, ``w:tblHeader``)."""
+    span: int = 1
+    """Columns the cell covers."""
 
     def has_text(self) -> bool:
         return any(not line.is_blank() or line.markers for line in self.lines)
@@ -198,8 +200,11 @@ def emit_table(cells: Sequence[TableCell], *, rows: Sequence[int | None], width:
         return [], False
     if len(filled) == 2:
         columns: list[list[RawLine]] = [[], []]
+        spanning: list[RawLine] = []  # a row spanning both columns (a title under the header)
         for cell in cells:
-            if cell.col in filled:
+            if cell.col == filled[0] and cell.col + cell.span > filled[1]:
+                spanning.extend(cell.lines)
+            elif cell.col in filled:
                 columns[filled.index(cell.col)].extend(cell.lines)
         zones = classify_columns([probe(ln.text) for ln in columns[0]],
                                  [probe(ln.text) for ln in columns[1]],
@@ -210,7 +215,7 @@ def emit_table(cells: Sequence[TableCell], *, rows: Sequence[int | None], width:
                 for line in columns[index]:
                     line.zone = column_zone
                     out.append(line)
-            return out, zones[0][1] is Zone.HEADER_LEFT
+            return out + spanning, zones[0][1] is Zone.HEADER_LEFT
     per_row = Counter(cell.row for cell in cells if cell.has_text())
     if len(filled) == 1 or max(per_row.values()) <= 1:
         return [line for cell in cells for line in cell.lines], False
@@ -239,7 +244,7 @@ def probe(text: str) -> str:
     return grammar.fold(clean)
 
 
-def _any(pattern: grammar.regex.Pattern[str], texts: Iterable[str]) -> bool:
+def _any(pattern: regex.Pattern[str], texts: Iterable[str]) -> bool:
     return any(pattern.match(text) for text in texts)
 
 
@@ -376,7 +381,7 @@ _CONTROL_TAGS = ("input", "button", "select", "textarea", "nav")
 """Removed inside the container: form controls and navigation never hold document text."""
 _FOOTNOTE_BLOCKS = frozenset(("p", "li", "div", "dd", "section", "aside", "td", "blockquote"))
 
-_SIGNAL_WEIGHTS: tuple[tuple[grammar.regex.Pattern[str], int], ...] = (
+_SIGNAL_WEIGHTS: tuple[tuple[regex.Pattern[str], int], ...] = (
     (grammar.ENACTING_FORMULA, 3),
     (grammar.NATIONAL_TITLE, 2),
     (grammar.DOCUMENT_TYPE, 2),
@@ -417,7 +422,8 @@ def describe(el: etree._Element) -> str:
 
 
 def _is_hidden(el: etree._Element) -> bool:
-    return el.get("hidden") is not None or bool(grammar.HTML_HIDDEN_STYLE.search(el.get("style") or ""))
+    style = el.get("style") or ""
+    return el.get("hidden") is not None or bool(grammar.HTML_HIDDEN_STYLE.search(style))
 
 
 @dataclass(slots=True)
@@ -458,23 +464,32 @@ def _element_style(el: etree._Element, parent: _Style) -> _Style:
     return _Style(bold, italic, size, link)
 
 
-def _list_label(number: int, kind: str) -> str:
-    if kind in ("a", "A"):
-        label = ""
-        n = number
+def format_ordinal(number: int, fmt: str) -> str:
+    """A list number as printed, in Word's format names: "decimal" 3, "decimalZero" 03,
+    "lowerLetter" c, "upperLetter" C, "lowerRoman" iii, "upperRoman" III, "none"."""
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters, n = "", number
         while n > 0:
             n, rest = divmod(n - 1, 26)
-            label = chr(ord("a") + rest) + label
-        return label.upper() if kind == "A" else label
-    if kind in ("i", "I"):
-        values = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                  (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+            letters = chr(ord("a") + rest) + letters
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman"):
         roman, n = "", number
-        for value, letters in values:
+        for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                               (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+                               (5, "v"), (4, "iv"), (1, "i")):
             while n >= value:
                 roman, n = roman + letters, n - value
-        return roman.upper() if kind == "I" else roman
+        return roman.upper() if fmt == "upperRoman" else roman
+    if fmt == "decimalZero":
+        return f"{number:02d}"
+    if fmt == "none":
+        return ""
     return str(number)
+
+
+_OL_TYPES = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
+"""HTML ``<ol type>`` values → :func:`format_ordinal` formats."""
 
 
 class _Walker:
@@ -499,7 +514,7 @@ class _Walker:
 
     def _open(self, source: etree._Element) -> RawLine:
         if self._line is None:
-            self._line = RawLine(zone=self.zone, source_line=source.sourceline,
+            self._line = RawLine(zone=self.zone, source_line=_line_no(source),
                                  paragraph_start=self._next_start,
                                  owner=self._blocks[-1] if self._blocks else source)
         return self._line
@@ -583,7 +598,8 @@ class _Walker:
                                 (el.get("type") or "1") if tag == "ol" else ""])
         if tag == "li" and self._lists and self._lists[-1][1] and self.number_lists:
             counter = self._lists[-1]
-            self._add(_list_label(int(counter[0]), str(counter[1])) + ". ", el)
+            label = format_ordinal(int(counter[0]), _OL_TYPES.get(str(counter[1]), "decimal"))
+            self._add(label + ". ", el)
             counter[0] = int(counter[0]) + 1
         if tag == "pre":
             self._pre += 1
@@ -608,9 +624,9 @@ class _Walker:
         return sub.lines
 
     def _table(self, table: etree._Element) -> None:
-        rows = [row for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
-                if row not in self.page.skip]
-        taken: set[tuple[int, int]] = set()
+        rows = [row for row in _table_rows(table) if row not in self.page.skip]
+        busy: dict[int, int] = {}
+        """Column → last row a cell spanning down from above occupies."""
         cells: list[TableCell] = []
         width = 0
         for r, row in enumerate(rows):
@@ -621,20 +637,43 @@ class _Walker:
                 if not isinstance(cell.tag, str) or cell.tag not in ("td", "th") \
                         or cell in self.page.skip:
                     continue
-                while (r, c) in taken:
+                while busy.get(c, -1) >= r:
                     c += 1
-                colspan, rowspan = _span(cell.get("colspan")), _span(cell.get("rowspan"))
-                taken.update((r + dr, c + dc) for dr in range(min(rowspan, len(rows) - r))
-                             for dc in range(colspan))
+                colspan = min(_span(cell.get("colspan")), max(1, _MAX_COLUMNS - c))
+                last_row = r + min(_span(cell.get("rowspan")), len(rows) - r) - 1
+                for column in range(c, c + colspan):
+                    busy[column] = last_row
                 cells.append(TableCell(r, c, self._cell_lines(cell),
-                                       header=in_head or cell.tag == "th"))
+                                       header=in_head or cell.tag == "th", span=colspan))
                 c += colspan
             width = max(width, c)
-        lines, is_header = emit_table(cells, rows=[row.sourceline for row in rows], width=width,
+        lines, is_header = emit_table(cells, rows=[_line_no(row) for row in rows], width=width,
                                       zone=self.zone, header_allowed=not self.page.header_done,
                                       styled=False)
         self.page.header_done = self.page.header_done or is_header
         self.lines.extend(lines)
+
+
+_MAX_COLUMNS = 512
+"""Column spans stop here: real tables are far narrower, hostile ones must stay cheap."""
+
+
+def _table_rows(table: etree._Element) -> Iterator[etree._Element]:
+    """A table's own rows (not those of nested tables), through thead/tbody/tfoot."""
+    for child in table:
+        if child.tag == "tr":
+            yield child
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            yield from (row for row in child if row.tag == "tr")
+
+
+def _line_no(el: etree._Element) -> int | None:
+    line = el.sourceline
+    return line if isinstance(line, int) else None
+
+
+def _text_of(el: etree._Element) -> str:
+    return "".join(str(text) for text in el.itertext())
 
 
 def _span(value: str | None) -> int:
@@ -755,6 +794,7 @@ def _fragment(href: str | None) -> str | None:
 
 
 def _block_of(el: etree._Element) -> etree._Element:
+    """The block holding a footnote's text, given the element a reference points at."""
     if el.tag in _FOOTNOTE_BLOCKS:
         return el
     for ancestor in el.iterancestors():
@@ -791,18 +831,19 @@ def _find_footnotes(body: etree._Element, container: etree._Element,
         target = targets.get(fragment) if fragment else None
         if target is None or order.get(target, -1) <= order[anchor]:
             continue
-        match = grammar.FOOTNOTE_REFERENCE.match(anchor.text_content())
-        if match is None:
+        label_text = _text_of(anchor)
+        match = grammar.FOOTNOTE_REFERENCE.match(label_text)
+        if match is None or not _looks_like_note_link(anchor, label_text, fragment or ""):
             continue
-        note = _note_of(target)
+        note = _block_of(target)
         if note in container_chain or anchor in set(note.iterancestors()) or note is anchor \
                 or note in set(anchor.iterancestors()):
             continue
         pairs.append((anchor, match["label"], target, note))
     # Word keeps each note in its own <div id="ftnN">: take the whole div (several paragraphs)
     # when it holds this note only.
-    notes_of: dict[etree._Element, int] = Counter()
-    for *_, note in pairs:
+    notes_of: Counter[etree._Element] = Counter()
+    for note in {note for *_, note in pairs}:
         parent = note.getparent()
         if parent is not None:
             notes_of[parent] += 1
@@ -819,7 +860,7 @@ def _find_footnotes(body: etree._Element, container: etree._Element,
         marker = anchor
         holder = anchor.getparent()
         if (holder is not None and holder.tag == "sup"
-                and holder.text_content().strip() == anchor.text_content().strip()):
+                and _text_of(holder).strip() == _text_of(anchor).strip()):
             marker = holder
         page.markers[marker] = label
         if note in taken:
@@ -827,15 +868,23 @@ def _find_footnotes(body: etree._Element, container: etree._Element,
         taken.add(note)
         back_links = {a for a in note.iter("a")
                       if a is target or _fragment(a.get("href")) in ref_keys
-                      or a.text_content().strip() in ("↑", "↩", "↩︎", "^")}
+                      or _text_of(a).strip() in ("↑", "↩", "↩︎", "^")}
         page.skip.add(note)
         notes.append((label, note, back_links))
     return notes
 
 
-def _note_of(target: etree._Element) -> etree._Element:
-    """The block holding a footnote's text, given the element a reference points at."""
-    return _block_of(target)
+def _looks_like_note_link(anchor: etree._Element, text: str, fragment: str) -> bool:
+    """A bracketed label, a superscript, or footnote-ish names ("_ftn1", "fn1", "footnote")."""
+    stripped = text.strip()
+    if stripped[:1] in "[(" or anchor.tag == "sup" or anchor.find(".//sup") is not None:
+        return True
+    parent = anchor.getparent()
+    if parent is not None and parent.tag == "sup":
+        return True
+    names = [fragment, anchor.get("id") or "", anchor.get("name") or "", anchor.get("class") or "",
+             anchor.get("style") or ""]
+    return any(grammar.FOOTNOTE_LINK_HINT.search(name) for name in names)
 
 
 def _strip_label(line: RawLine, label: str) -> RawLine:
@@ -892,7 +941,11 @@ def read_html(data: bytes, name: str = "<html>", *, limits: Limits = DEFAULT_LIM
     if grammar.HTML_DOCTYPE_SUBSET.search(text, 0, min(len(text), 1 << 20)):
         diags.add("NQ140", detail="DTD internal subset in the page's DOCTYPE "
                                   "(entities are not expanded)")
-    root = parse_html(text.encode("utf-8"), encoding="utf-8")
+    try:
+        root = parse_html(text.encode("utf-8"), encoding="utf-8")
+    except ReaderError as exc:
+        exc.source = name
+        raise
     body = root.find("body")
     if body is None:
         body = root
@@ -918,6 +971,7 @@ def read_html(data: bytes, name: str = "<html>", *, limits: Limits = DEFAULT_LIM
 
 
 __all__ = [
-    "RawLine", "TableCell", "classify_columns", "emit_table", "decode_html", "describe", "find_container", "finish_lines",
+    "RawLine", "TableCell", "classify_columns", "decode_html", "describe", "emit_table",
+    "find_container", "finish_lines", "format_ordinal",
     "join_raw", "markdown_row", "markdown_rule", "probe", "read_html",
 ]
