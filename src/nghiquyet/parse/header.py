@@ -47,6 +47,31 @@ def _same_cell(doc: Doc, i: int, j: int) -> bool:
     return b.span.line == (a.span.end_line or a.span.line) + 1
 
 
+@dataclass(slots=True)
+class CouncilCandidate:
+    """A council named in the header (pieces as printed, unit and locality read from them)."""
+
+    pieces: list[Piece]
+    unit: str | None
+    name: str | None
+    rest: str | None
+    """Term and session printed on the same line, if any."""
+    in_header: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(p.text for p in self.pieces)
+
+    def text_without_rest(self) -> str:
+        text = self.text
+        if self.rest and text.endswith(self.rest):
+            text = text[: len(text) - len(self.rest)]
+        return text.strip(" ,.-")
+
+    def span(self, doc: Doc) -> Span:
+        return doc.span(self.pieces[0].index, self.pieces[-1].index)
+
+
 def _pieces(doc: Doc, start: int, end: int) -> list[Piece]:
     pieces: list[Piece] = []
     for i in range(start, end):
@@ -161,9 +186,8 @@ def parse_header(doc: Doc, start: int, end: int) -> Header:
     other: list[TextLine] = []
     title_lines: list[Piece] = []
     in_title = False
-    council_name: list[Piece] = []
-    council_match: regex.Match[str] | None = None
-    session_raw: list[tuple[str, str, Span]] = []
+    councils: list[CouncilCandidate] = []
+    session_raw: list[tuple[str, str, Span, bool]] = []
     i = 0
     while i < len(pieces):
         piece = pieces[i]
@@ -207,26 +231,18 @@ def parse_header(doc: Doc, start: int, end: int) -> Header:
             found["document_type"] = DocumentType(
                 raw=text, type=grammar.DOCUMENT_TYPES.get(type_word, "other"), span=span)
             in_title = True
-        elif kind == "council" and match is not None and council_match is None:
-            council_match = match
-            council_name = group
+        elif kind == "council" and match is not None:
+            # the issuing body in the header, and again on the council line under the title
+            councils.append(CouncilCandidate(group, match["unit"], match["name"], match["rest"],
+                                             "document_type" not in found))
             if match["rest"]:
-                session_raw.append((text, folded, span))
-            found["council_evidence"] = "title" if "document_type" in found else "header"
-            if "document_type" not in found:
-                found["council_in_header"] = True
-        elif kind == "council" and match is not None and council_match is not None:
-            # the council line under the title when the header named it already
-            other.append(TextLine(text=text, span=span))
-            if match["rest"]:
-                session_raw.append((text, folded, span))
-            if not council_match["name"] and match["name"]:
-                council_match, council_name = match, group
-        elif kind == "locality" and council_match is not None and not council_match["name"] \
-                and "locality" not in found and match is not None:
-            found["locality"] = (text, match, span)
+                session_raw.append((text, folded, span, True))
+        elif kind == "locality" and councils and not councils[-1].name and match is not None:
+            # "HỘI ĐỒNG NHÂN DÂN" / "TỈNH LÀO CAI": the locality completes the council
+            councils[-1].pieces.extend(group)
+            councils[-1].unit, councils[-1].name = match["unit"], match["name"]
         elif kind == "session":
-            session_raw.append((text, folded, span))
+            session_raw.append((text, folded, span, False))
         else:
             other.append(TextLine(text=text, span=span))
 
@@ -243,28 +259,20 @@ def parse_header(doc: Doc, start: int, end: int) -> Header:
                                  lines=tuple(p.text for p in title_lines),
                                  span=doc.span(title_lines[0].index, title_lines[-1].index))
     date = header.date_line.date if header.date_line else None
-    if council_match is not None:
-        name = " ".join(p.text for p in council_name)
-        span = doc.span(council_name[0].index, council_name[-1].index)
-        unit, locality = council_match["unit"], council_match["name"]
-        if council_match["rest"]:
-            name = name[: len(name) - len(council_match["rest"])].strip(" ,.-")
-        if not locality and "locality" in found:
-            loc_text, loc_match, loc_span = found["locality"]  # type: ignore[misc]
-            name = f"{name} {loc_text}"
-            unit, locality = loc_match["unit"], loc_match["name"]
-            span = span.through(loc_span)
-        evidence = "header" if found.get("council_in_header") else "council-line"
-        updates["council"] = council_from(name, unit, locality, evidence, span, date)
-    elif "locality" in found:
-        loc_text, loc_match, loc_span = found["locality"]  # type: ignore[misc]
-        other.append(TextLine(text=loc_text, span=loc_span))
-    for raw, folded, span in session_raw:
+    # the council: the first that names its locality (the header's, else the council line's)
+    chosen = next((c for c in councils if c.name), councils[0] if councils else None)
+    for candidate in councils:
+        if candidate is not chosen:
+            other.append(TextLine(text=candidate.text, span=candidate.span(doc)))
+    if chosen is not None:
+        evidence = "header" if chosen.in_header else "council-line"
+        updates["council"] = council_from(chosen.text_without_rest(), chosen.unit, chosen.name,
+                                          evidence, chosen.span(doc), date)
+    for raw, folded, span, stored in session_raw:
         session = parse_session(raw, folded, span)
         if session is not None and "session" not in updates:
             updates["session"] = session
-        elif raw not in [o.text for o in other] and not (council_match is not None and
-                                                         raw == " ".join(p.text for p in council_name)):
+        elif not stored:  # a council line with its session is kept as the council already
             other.append(TextLine(text=raw, span=span))
     updates["other"] = tuple(sorted(other, key=lambda t: (t.span.page or 0, t.span.line)))
     return header.model_copy(update=updates)
