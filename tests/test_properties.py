@@ -90,3 +90,9 @@ def test_regression_paragraph_after_indicator_is_kept() -> None:
     text = ("2. Các chỉ tiêu chủ yếu của năm 2024\n(1) Tổng sản phẩm tăng trên 9%;\n"
             "ầm với phát triển kinh tế; chú trọng bảo đảm an sinh")
     assert not lost_characters(text, nghiquyet.parse(text).document)
+
+
+def test_regression_repeated_header_lines_are_kept() -> None:
+    text = ("HỘI ĐỒNG NHÂN DÂN\nTỈNH LÀO CAI\nKHOÁ XVII, KỲ HỌP THỨ 19\nKHOÁ XVII, KỲ HỌP THỨ 19\n"
+            "KHOÁ XVII, KỲ HỌP THỨ 19\nHỘI ĐỒNG NHÂN DÂN TỈNH LÀO CAI\nCăn cứ Luật A;")
+    assert not lost_characters(text, nghiquyet.parse(text).document)
