@@ -311,7 +311,7 @@ def test_long_lines_are_cut() -> None:
     source = read_html(page("<p>" + "a" * 120 + "</p>"), "x.html",
                        limits=Limits(max_line_chars=50))
     assert [len(line.text) for line in source.lines] == [50, 50, 20]
-    assert "NQ105" in [d.code for d in source.diagnostics]
+    assert "NQ116" in [d.code for d in source.diagnostics]
 
 
 def test_empty_and_oversized() -> None:

@@ -52,6 +52,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "NQ141": (I, "{count} text box(es) read after the paragraph they are anchored to"),
     "NQ142": (I, "tracked changes in the file: {detail}"),
     "NQ115": (I, "Markdown markup removed (the copy was converted from a web page)"),
+    "NQ116": (W, "a line of {length} characters was split into pieces of at most {limit}"),
     "NQ120": (I, "decomposed characters composed to NFC"),
     "NQ121": (I, "stray combining mark removed"),
     "NQ122": (I, "'Ð' (U+00D0, eth) replaced by 'Đ' (U+0110)"),

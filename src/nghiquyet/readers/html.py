@@ -316,8 +316,7 @@ def finish_lines(raws: Iterable[RawLine], diags: Diagnostics, limits: Limits) ->
         span = Span(number)
         pieces = list(_cut(raw, limits.max_line_chars))
         if len(pieces) > 1:
-            diags.add("NQ105", span, detail=f"line longer than {limits.max_line_chars}"
-                      " characters cut")
+            diags.add("NQ116", span, length=len(raw.text), limit=limits.max_line_chars)
         size = raw.sizes.most_common(1)[0][0] if raw.sizes else None
         for index, (text, markers) in enumerate(pieces):
             clean, original = normalise_line(text, span, diags)

@@ -152,33 +152,55 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
     lines: list[Line] = []
     emphasis = _Emphasis()
     repairs = needs_repair(text)
-    for number, raw in enumerate(grammar.LINE_BREAK.split(text), start=1):
-        if not raw.strip():
+    for number, whole in enumerate(grammar.LINE_BREAK.split(text), start=1):
+        if not whole.strip():
             continue
-        bold = italic = None
-        if len(raw) > limits.max_line_chars:
-            raw = raw[: limits.max_line_chars]
-            diags.add("NQ105", Span(number), detail=f"line longer than {limits.max_line_chars}"
-                      " characters cut")
-        source_raw = raw
-        if markdown:
-            is_bold, is_italic = emphasis.line(raw)
-            raw = _strip_markdown(raw)
-            bold, italic = is_bold, is_italic
-        span = Span(number)
-        clean, original = normalise_line(raw, span, diags, repairs)
-        if not clean:
-            continue
-        if markdown and source_raw.strip() != clean:
-            original = source_raw
-        lines.append(Line(clean, span, original, indented=source_raw[:1] in (" ", "\t", "\u00a0"),
-                          bold=bold, italic=italic))
+        pieces = _split_long(whole, limits.max_line_chars)
+        if len(pieces) > 1:
+            diags.add("NQ116", Span(number), length=len(whole), limit=limits.max_line_chars)
+        for raw in pieces:
+            line = _make_line(raw, number, markdown, emphasis, repairs, diags)
+            if line is not None:
+                lines.append(line)
     if not lines:
         raise EmptyInputError(source=name)
     meta = {"encoding": encoding}
     if markdown:
         meta["markdown"] = "yes"
     return SourceText(name, "text", tuple(lines), diags, meta=meta)
+
+
+def _split_long(raw: str, limit: int) -> list[str]:
+    """Split a line longer than ``limit`` at spaces (hard cuts only inside long words)."""
+    if len(raw) <= limit:
+        return [raw]
+    pieces: list[str] = []
+    while len(raw) > limit:
+        cut = raw.rfind(" ", limit // 2, limit)
+        cut = cut if cut > 0 else limit
+        pieces.append(raw[:cut])
+        raw = raw[cut:]
+    pieces.append(raw)
+    return pieces
+
+
+def _make_line(raw: str, number: int, markdown: bool, emphasis: _Emphasis, repairs: bool,
+               diags: Diagnostics) -> Line | None:
+    """One normalised line; Markdown emphasis becomes bold/italic evidence."""
+    bold: bool | None = None
+    italic: bool | None = None
+    source_raw = raw
+    if markdown:
+        bold, italic = emphasis.line(raw)
+        raw = _strip_markdown(raw)
+    span = Span(number)
+    clean, original = normalise_line(raw, span, diags, repairs)
+    if not clean:
+        return None
+    if markdown and source_raw.strip() != clean:
+        original = source_raw
+    return Line(clean, span, original, indented=source_raw[:1] in (" ", "\t", "\u00a0"),
+                bold=bold, italic=italic)
 
 
 __all__ = ["ReaderError", "decode_text", "read_text", "text_to_source"]
