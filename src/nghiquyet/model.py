@@ -37,7 +37,8 @@ class FootnoteRef(Node):
     marker: str
     """The marker as printed in the text ("1", "[1]")."""
     offset: int
-    """Character offset in the node's ``text`` right after the word the marker follows."""
+    """Character offset right after the word the marker follows, in the node's ``text`` (in
+    its ``heading`` when the node has no text)."""
 
 
 class CitedDocument(Node):

@@ -338,7 +338,7 @@ def _fill_council(header: Header, preamble: Preamble, closing: Closing, doc: Doc
         province = gazetteer.find_province(header.date_line.place, date)
         if province is not None:
             council = council_from(header.council.name if header.council else province.name,
-                                   "tỉnh", province.short_name, "date-line",
+                                   province.kind, province.short_name, "date-line",
                                    header.date_line.span, date)
             doc.diags.add("NQ410", header.date_line.span, header.date_line.raw, evidence="date line")
             return header.model_copy(update={"council": council})
