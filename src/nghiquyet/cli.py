@@ -74,7 +74,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
     else:
         data = nghiquyet.to_json(result.document).encode("utf-8")
     if args.output and args.output != "-":
-        write_atomic(Path(args.output), data)
+        try:
+            write_atomic(Path(args.output), data)
+        except OSError as exc:  # disk full, read-only folder …: nothing was left behind
+            print(f"{args.output}: error NQ604: cannot write output: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return EXIT_POLICY
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

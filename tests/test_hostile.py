@@ -1,0 +1,229 @@
+"""Hostile and broken input through the CLI: the documented code and exit status, quickly,
+with no partial output. Also: no network access anywhere in the pipeline."""
+
+from __future__ import annotations
+
+import socket
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nghiquyet.cli import main
+from tests.conftest import FIXTURES_PDF, ROOT, SEED
+
+PDF_DIR = ROOT / "tests" / "fixtures" / "pdf"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def _pdf(name: str) -> bytes:
+    return (PDF_DIR / name).read_bytes()
+
+
+def _cp1258(text: str) -> bytes:
+    import unicodedata
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
+    return bytes(out)
+
+
+def _legacy(kind: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        from nghiquyet.readers import legacy
+
+        text = SEED_TEXT.replace("Ð", "Đ").replace("t\u0301ìm", "tìm")
+        return legacy.encode_tcvn3(text) if kind == "tcvn3" else legacy.encode_vni(text)
+    return make
+
+
+def _docx_bomb() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<w:document>" + b" " * (300 * 1024 * 1024) + b"</w:document>")
+    return buffer.getvalue()
+
+
+# name → (file name, bytes factory, expected exit, expected code in stderr or None)
+CASES: dict[str, tuple[str, Callable[[], bytes], int, str | None]] = {
+    "empty": ("a.txt", lambda: b"", 4, "NQ100"),
+    "whitespace-only": ("a.txt", lambda: b"  \n\t \r\n", 4, "NQ100"),
+    "binary-junk": ("a.txt", lambda: bytes(range(256)) * 64, 4, "NQ106"),
+    "png-renamed-pdf": ("a.pdf", lambda: b"\x89PNG\r\n\x1a\n" + bytes(200), 4, "NQ104"),
+    "old-doc": ("a.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), 4, "NQ107"),
+    "utf16-no-bom": ("a.txt", lambda: SEED_TEXT.encode("utf-16-le"), 0, "NQ110"),
+    "windows-1258": ("a.txt", lambda: _cp1258(SEED_TEXT.replace("Ð", "Đ")), 0, "NQ110"),
+    "tcvn3": ("a.txt", _legacy("tcvn3"), 0, "NQ111"),
+    "vni": ("a.txt", _legacy("vni"), 0, "NQ111"),
+    "nul-and-control": ("a.txt", lambda: SEED_TEXT.replace("Điều 2.", "Điều\x00 2.\x07").encode(),
+                        0, "NQ125"),
+    "not-a-resolution": ("a.txt", lambda: "QUYẾT ĐỊNH\nVề việc thử\n\nĐiều 1. Thử.\n".encode(),
+                         0, "NQ200"),
+    "news-article": ("a.txt", lambda: ("Hôm nay trời đẹp. Người dân đi chợ đông vui.\n" * 5).encode(),
+                     0, "NQ404"),
+    "every-section-missing": ("a.txt", lambda: "Nội dung không có phần nào.\n".encode(), 0, "NQ402"),
+    "line-of-1mb": ("a.txt", lambda: ("NGHỊ QUYẾT\n" + "chữ " * 262_144 + "\n").encode(), 0, "NQ116"),
+    "html-hostile": ("a.html", lambda: (ROOT / "tests/fixtures/html/hostile.html").read_bytes(), 0, None),
+    "html-external-entity": ("a.html", lambda: (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        '<html><body><p>NGHỊ QUYẾT &e;</p></body></html>').encode(), 0, "NQ140"),
+    "docx-zip-bomb": ("a.docx", _docx_bomb, 4, "NQ105"),
+    "scanned-pdf": ("a.pdf", lambda: _pdf("nq15_scanned.pdf"), 4, "NQ101"),
+    "truncated-pdf-half": ("a.pdf", lambda: _pdf("nq15_hd.pdf")[: len(_pdf("nq15_hd.pdf")) // 2], 4, "NQ103"),
+    "truncated-pdf-head": ("a.pdf", lambda: _pdf("nq15_hd.pdf")[:1000], 4, "NQ103"),
+    "missing-glyphs-pdf": ("a.pdf", lambda: _pdf("nq15_reportlab_missing_glyphs.pdf"), 0, "NQ113"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_matrix(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name, make, exit_code, code = CASES[case]
+    source = tmp_path / name
+    source.write_bytes(make())
+    out = tmp_path / "out" / "result.json"
+    start = time.monotonic()
+    got = main(["parse", str(source), "-o", str(out), "--fail-on", "never", "-v"])
+    elapsed = time.monotonic() - start
+    err = capsys.readouterr().err
+    assert got == exit_code, err[-2000:]
+    if code is not None:
+        assert code in err
+    assert elapsed < 10
+    if exit_code:
+        assert not out.exists()
+    else:
+        assert out.exists()
+        assert "root:x:0:0" not in out.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.rglob("*.tmp")], "partial output left behind"
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "http://127.0.0.1:9/evil.dtd"])
+def test_akn_with_external_entity_reads_nothing(target: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    evil = tmp_path / "evil.akn.xml"
+    evil.write_text(f'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e SYSTEM "{target}">]>'
+                    '<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0">'
+                    '<statement name="x">&e;</statement></akomaNtoso>', encoding="utf-8")
+    assert main(["validate", str(evil)]) == 1
+    err = capsys.readouterr().err
+    assert "NQ505" in err and "root:" not in err
+    import nghiquyet
+    from nghiquyet.errors import UnsafeInputError
+
+    with pytest.raises(UnsafeInputError):
+        nghiquyet.from_akn(evil.read_bytes())
+
+
+def test_size_limit_refuses_a_200mb_file_without_reading_it(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:  # a sparse file: 200 MB on paper, nothing on disk
+        handle.truncate(200 * 1024 * 1024)
+    start = time.monotonic()
+    assert main(["parse", str(big)]) == 4
+    assert time.monotonic() - start < 2
+    assert "NQ105" in capsys.readouterr().err
+
+
+def test_read_only_output_folder_gives_a_clear_error(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user that ignores permissions (root)")
+        assert main(["parse", str(SEED), "-o", str(folder / "x.json")]) != 0
+        assert not list(folder.iterdir())
+    finally:
+        folder.chmod(0o700)
+
+
+def test_disk_full_gives_a_clear_error_and_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+    import os
+
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    out = tmp_path / "x.json"
+    assert main(["parse", str(SEED), "-o", str(out)]) == 1
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert "NQ604" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_below_a_file_gives_a_clear_error(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    assert main(["parse", str(SEED), "-o", str(blocker / "x.json")]) == 1
+    assert "NQ604" in capsys.readouterr().err
+
+
+class _NoNetwork(Exception):
+    pass
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise _NoNetwork(f"network access attempted: {args!r}")
+
+
+def test_whole_pipeline_runs_with_sockets_blocked(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    import nghiquyet
+    from nghiquyet.validate import validate_files
+
+    monkeypatch.setattr(socket.socket, "connect", _refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", _refuse)
+    inputs = [SEED, PDF_DIR / "nq15_hd.pdf", ROOT / "tests/fixtures/html/tvpl-hai-duong-15.html",
+              ROOT / "tests/fixtures/docx/nq15_hd.docx"]
+    for path in inputs:
+        document = nghiquyet.parse_file(path).document
+        (tmp_path / f"{path.stem}.json").write_text(nghiquyet.to_json(document), encoding="utf-8")
+        (tmp_path / f"{path.stem}.akn.xml").write_bytes(nghiquyet.to_akn(document))
+        title = nghiquyet.from_akn(nghiquyet.to_akn(document)).header.title
+        assert title is not None and document.header.title is not None
+        assert title.text == document.header.title.text
+    assert validate_files(sorted(tmp_path.iterdir())) == []
+    if FIXTURES_PDF.is_dir():
+        nghiquyet.parse_file(FIXTURES_PDF / "nq15_reportlab.pdf", pdf_engine="pdfium")
+
+
+def test_untrusted_markup_is_parsed_in_one_place() -> None:
+    """Every lxml parse of untrusted input goes through nghiquyet.safexml."""
+    import re
+
+    offenders = []
+    for path in (ROOT / "src" / "nghiquyet").rglob("*.py"):
+        if path.name == "safexml.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"etree\.fromstring\(", r"etree\.parse\(", r"html\.fromstring\(",
+                        r"etree\.XMLParser\(", r"HTMLParser\(", r"document_fromstring\("):
+            for m in re.finditer(pattern, text):
+                line = text.count("\n", 0, m.start()) + 1
+                offenders.append(f"{path.relative_to(ROOT)}:{line}")
+    # the vendored XSD is trusted package data, loaded in validate.akn_schema
+    offenders = [o for o in offenders if not o.startswith("src/nghiquyet/validate.py")]
+    assert offenders == []
