@@ -10,6 +10,7 @@ Nothing is dropped: every line lands in a node, and what fits nowhere is ``Unpar
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -208,6 +209,10 @@ def parse_source(source: SourceText) -> ParseResult:
         drop, notes = find_text_footnotes(lines, folded)
         if drop:
             dropped = set(drop)
+            # a footnote body sat at a page bottom: the line after it continues the page before
+            for k in drop:
+                if k + 1 < len(lines) and k + 1 not in dropped and lines[k + 1].paragraph_start is None:
+                    lines[k + 1] = dataclasses.replace(lines[k + 1], paragraph_start=False)
             lines = [ln for k, ln in enumerate(lines) if k not in dropped]
             folded = [f for k, f in enumerate(folded) if k not in dropped]
     doc = Doc(lines, diags, folded)

@@ -64,7 +64,8 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
             continue
         label = m["label"]
         prev = lines[i - 1]
-        blank = lines[i].span.line > (prev.span.end_line or prev.span.line) + 1
+        blank = (lines[i].span.line > (prev.span.end_line or prev.span.line) + 1
+                 or bool(lines[i].paragraph_start))
         bracket = lines[i].text.startswith("[")
         low = 0 if bracket else i - _WINDOW
         has_marker = any(low <= k < i and _marker_candidates(folded[k], label)
@@ -73,8 +74,13 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
             i += 1
             continue
         j = i + 1
+        # the body goes on while its last line is open and the next continues a sentence; a
+        # page start (indented in PDF text copies) or a new paragraph ends it
         while j < n and j - i < 6 and not lines[j].indented \
                 and lines[j].span.line == (lines[j - 1].span.end_line or lines[j - 1].span.line) + 1 \
+                and not lines[j].paragraph_start \
+                and not grammar.SENTENCE_END.search(lines[j - 1].text) \
+                and grammar.STARTS_LOWER.match(lines[j].text) \
                 and not grammar.FOOTNOTE_BODY.match(lines[j].text) \
                 and not _starts_structure(folded[j]):
             j += 1
