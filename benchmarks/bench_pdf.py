@@ -1,0 +1,100 @@
+"""PDF benchmark: pages/s of the full pipeline with each reader, against pdfplumber's own
+``extract_words(extra_attrs=["fontname", "size"])`` over the same pages (the baseline, measured
+in the same run), plus peak memory of a 53-page parse in a fresh process.
+
+    python benchmarks/bench_pdf.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import nghiquyet
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = [ROOT / "tests" / "fixtures" / "pdf" / "nq15_hd.pdf",
+         ROOT.parent / "shared" / "fixtures-pdf" / "nq15_hd_50p.pdf"]
+
+
+def extract_words_baseline(path: Path) -> int:
+    import pdfplumber
+
+    words = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            words += len(page.extract_words(extra_attrs=["fontname", "size"]))
+            page.close()
+    return words
+
+
+def median_s(fn: Callable[[], object], repeat: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+PEAK = """
+import sys, nghiquyet
+nghiquyet.parse_file(sys.argv[1], pdf_engine=sys.argv[2])
+for line in open('/proc/self/status'):
+    if line.startswith('VmHWM'):
+        print(int(line.split()[1]) / 1024)
+"""
+
+
+def peak_mb(path: Path, engine: str) -> float:
+    out = subprocess.run([sys.executable, "-c", PEAK, str(path), engine], capture_output=True,
+                         text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    results: dict[str, dict[str, float]] = {}
+    print(f"{'file':<22} {'pages':>5} {'extract_words':>14} {'pdfplumber':>11} {'ratio':>6}"
+          f" {'pdfium':>9} {'ratio':>6} {'speed-up':>8}")
+    for path in FILES:
+        if not path.exists():
+            print(f"{path.name}: absent, skipped")
+            continue
+        import pypdfium2
+
+        pages = len(pypdfium2.PdfDocument(str(path)))
+        base = median_s(lambda p=path: extract_words_baseline(p), args.repeat)
+        plumber = median_s(lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfplumber"), args.repeat)
+        fast = median_s(lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfium"), args.repeat)
+        results[path.name] = {
+            "pages": pages, "extract_words_s": base, "pdfplumber_s": plumber, "pdfium_s": fast,
+            "pdfplumber_pages_per_s": pages / plumber, "pdfium_pages_per_s": pages / fast,
+            "pdfplumber_vs_extract_words": plumber / base, "pdfium_vs_extract_words": fast / base,
+            "pdfium_speedup": plumber / fast,
+            "peak_mb_pdfplumber": peak_mb(path, "pdfplumber"),
+            "peak_mb_pdfium": peak_mb(path, "pdfium"),
+        }
+        r = results[path.name]
+        print(f"{path.name:<22} {pages:>5} {base * 1000:>11.0f} ms {plumber * 1000:>8.0f} ms"
+              f" {r['pdfplumber_vs_extract_words']:>5.2f}× {fast * 1000:>6.0f} ms"
+              f" {r['pdfium_vs_extract_words']:>5.2f}× {r['pdfium_speedup']:>7.1f}×")
+        print(f"{'':<22} pages/s: pdfplumber {r['pdfplumber_pages_per_s']:.1f}, pdfium "
+              f"{r['pdfium_pages_per_s']:.1f}; peak RSS {r['peak_mb_pdfplumber']:.0f} MB / "
+              f"{r['peak_mb_pdfium']:.0f} MB")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pdf.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
