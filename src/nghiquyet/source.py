@@ -9,6 +9,7 @@ keeps the original line wherever it changed, and reports each repair kind once p
 
 from __future__ import annotations
 
+import bisect
 import enum
 import unicodedata
 from dataclasses import dataclass, field
@@ -150,6 +151,22 @@ def needs_repair(text: str) -> bool:
         not unicodedata.is_normalized("NFC", text) or bool(
             grammar.COMBINING_MARK.search(text) or grammar.SPECIAL_SPACE.search(text)
             or "Ð" in text or "ð" in text)) or bool(grammar.CONTROL_CHARS.search(text))
+
+
+def lines_needing_repair(lines: list[str]) -> set[int]:
+    """Indexes of the lines that :func:`needs_repair` flags, found with whole-text scans."""
+    text = "\n".join(lines)
+    if not needs_repair(text):
+        return set()
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    positions = [m.start() for m in grammar.REPAIR_SUSPECT.finditer(text)]
+    flagged = {bisect.bisect_right(starts, p) - 1 for p in positions}
+    if not unicodedata.is_normalized("NFC", text):
+        flagged.update(i for i, line in enumerate(lines)
+                       if not unicodedata.is_normalized("NFC", line))
+    return flagged
 
 
 def normalise_line(raw: str, span: Span, diags: Diagnostics,

@@ -12,7 +12,7 @@ from nghiquyet import grammar
 from nghiquyet.diagnostics import Diagnostics
 from nghiquyet.errors import BinaryInputError, EmptyInputError, LimitExceededError, ReaderError
 from nghiquyet.limits import DEFAULT_LIMITS, Limits
-from nghiquyet.source import Line, SourceText, Span, needs_repair, normalise_line
+from nghiquyet.source import Line, SourceText, Span, lines_needing_repair, normalise_line
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -151,15 +151,16 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
         diags.add("NQ115")
     lines: list[Line] = []
     emphasis = _Emphasis()
-    repairs = needs_repair(text)
-    for number, whole in enumerate(grammar.LINE_BREAK.split(text), start=1):
+    raw_lines = grammar.LINE_BREAK.split(text)
+    flagged = lines_needing_repair(raw_lines)
+    for number, whole in enumerate(raw_lines, start=1):
         if not whole.strip():
             continue
         pieces = _split_long(whole, limits.max_line_chars)
         if len(pieces) > 1:
             diags.add("NQ116", Span(number), length=len(whole), limit=limits.max_line_chars)
         for raw in pieces:
-            line = _make_line(raw, number, markdown, emphasis, repairs, diags)
+            line = _make_line(raw, number, markdown, emphasis, number - 1 in flagged, diags)
             if line is not None:
                 lines.append(line)
     if not lines:
