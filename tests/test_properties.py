@@ -96,3 +96,8 @@ def test_regression_repeated_header_lines_are_kept() -> None:
     text = ("HỘI ĐỒNG NHÂN DÂN\nTỈNH LÀO CAI\nKHOÁ XVII, KỲ HỌP THỨ 19\nKHOÁ XVII, KỲ HỌP THỨ 19\n"
             "KHOÁ XVII, KỲ HỌP THỨ 19\nHỘI ĐỒNG NHÂN DÂN TỈNH LÀO CAI\nCăn cứ Luật A;")
     assert not lost_characters(text, nghiquyet.parse(text).document)
+
+
+def test_regression_council_line_with_trailing_text_keeps_its_punctuation() -> None:
+    text = "HỘI ĐỒNG NHÂN DÂN TỈNH HẢI DƯƠNG so với cuối năm 2023, tỷ lệ nợ xấu dưới 2%."
+    assert not lost_characters(text, nghiquyet.parse(text).document)

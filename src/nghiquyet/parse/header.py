@@ -63,10 +63,11 @@ class CouncilCandidate:
         return " ".join(p.text for p in self.pieces)
 
     def text_without_rest(self) -> str:
+        """The council's name as printed, without the term and session that follow it."""
         text = self.text
         if self.rest and text.endswith(self.rest):
-            text = text[: len(text) - len(self.rest)]
-        return text.strip(" ,.-")
+            text = text[: len(text) - len(self.rest)].rstrip()
+        return text
 
     def span(self, doc: Doc) -> Span:
         return doc.span(self.pieces[0].index, self.pieces[-1].index)
