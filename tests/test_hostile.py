@@ -227,3 +227,40 @@ def test_untrusted_markup_is_parsed_in_one_place() -> None:
     # the vendored XSD is trusted package data, loaded in validate.akn_schema
     offenders = [o for o in offenders if not o.startswith("src/nghiquyet/validate.py")]
     assert offenders == []
+
+
+def test_500_articles_and_10_levels_of_nesting(tmp_path: Path) -> None:
+    import nghiquyet
+
+    parts = ["NGHỊ QUYẾT", "Về việc thử", "QUYẾT NGHỊ:"]
+    for number in range(1, 501):
+        parts += [f"Điều {number}. Nội dung {number}:", "I. MỤC", "1. Khoản", "1.1. Mục",
+                  "1.1.1. Mục nhỏ", "a) Điểm", "(1) Ý", "- Gạch", "+ Cộng", "• Chấm", "Đoạn cuối."]
+    text = "\n".join(parts)
+    start = time.monotonic()
+    document = nghiquyet.parse(text).document
+    assert time.monotonic() - start < 10
+    articles = document.articles()
+    assert len(articles) == 500
+    depth, node = 0, articles[-1]
+    while node.children and hasattr(node.children[0], "children"):
+        node = node.children[0]  # type: ignore[assignment]
+        depth += 1
+    assert depth >= 8
+    out = tmp_path / "big.akn.xml"
+    out.write_bytes(nghiquyet.to_akn(document))
+    from nghiquyet.validate import validate_akn
+
+    assert validate_akn(out.read_bytes()) == []
+
+
+def test_akn_bytes_do_not_depend_on_the_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, nghiquyet; d = nghiquyet.parse_file('corpus/hai-duong/2023-ktxh.txt').document;"
+            "sys.stdout.buffer.write(nghiquyet.to_akn(d))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}, cwd=str(ROOT)).stdout
+            for seed in ("0", "7", "4242")}
+    assert len(outs) == 1

@@ -38,7 +38,10 @@ def read_exact(stream: IO[bytes], size: int) -> bytes:
 
 def send_frame(stream: IO[bytes], obj: object) -> None:
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(payload)) + payload)
+    view = memoryview(_HEADER.pack(len(payload)) + payload)
+    while view:  # an unbuffered stream may take part of it
+        written = stream.write(view)
+        view = view[written if written is not None else len(view):]
     stream.flush()
 
 
@@ -75,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     channel_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     channel_in = os.fdopen(os.dup(0), "rb")
-    from nghiquyet.batch.work import run_job, tool_version
     import nghiquyet.api  # noqa: F401  (import the parser now, not inside the first job's time)
+    from nghiquyet.batch.work import pin_tool_version, run_job
 
-    send_frame(channel_out, ("ready", os.getpid(), tool_version()))
+    send_frame(channel_out, ("ready", os.getpid(), pin_tool_version()))
     if not os.environ.get("NGHIQUYET_BATCH_DEBUG"):
         # After a clean start, library chatter (pdfminer warnings …) would garble the progress
         # bar; failures are reported through outcomes, not stderr.

@@ -16,6 +16,7 @@ and folders (``.git``, ``__MACOSX``) are left out, as is anything inside the out
 from __future__ import annotations
 
 import glob
+import importlib
 import os
 import re
 import stat
@@ -23,7 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from nghiquyet.diagnostics import CODES
 from nghiquyet.limits import DEFAULT_LIMITS, Limits
@@ -71,8 +72,9 @@ class Item:
 
     @property
     def source(self) -> str:
-        """Where the bytes come from, for humans: ``/data/hs.zip!nq-01.txt``."""
-        return f"{self.origin}!{self.member}" if self.member is not None else self.origin
+        """Where the bytes come from, for humans: ``/data/hs.zip!nq-01.txt`` (valid UTF-8)."""
+        where = f"{self.origin}!{self.member}" if self.member is not None else self.origin
+        return _display(where)
 
 
 def _verdict(status: str, code: str, **fields: object) -> Verdict:
@@ -118,7 +120,8 @@ def archive_items(handle: IO[bytes], origin: str, key: str, limits: Limits) -> l
         with zipfile.ZipFile(handle) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        return [Item(key, origin, verdict=_verdict("failed", "NQ103", detail=f"zip archive: {exc}"))]
+        corrupt = _verdict("failed", "NQ103", detail=f"zip archive: {exc}")
+        return [Item(key, origin, verdict=corrupt)]
     groups: dict[str, list[zipfile.ZipInfo]] = {}
     refused: list[Item] = []
     for info in infos:
@@ -261,7 +264,7 @@ def _local_items(source: str, excluded: Sequence[Path], limits: Limits) -> list[
 
 def _url_items(source: str, limits: Limits) -> list[Item]:
     try:
-        import fsspec
+        fsspec: Any = importlib.import_module("fsspec")  # no type information
     except ImportError:
         raise SourceError(f"{source}: reading URLs needs fsspec (pip install fsspec)") from None
     fs, path = fsspec.core.url_to_fs(source)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import importlib
 import os
 import time
 import traceback
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -87,34 +87,61 @@ class Outcome:
     """The worker should be replaced after this job (it ran out of memory)."""
 
 
-@lru_cache(maxsize=1)
+_VERSIONS: dict[tuple[tuple[str, int, int], ...], str] = {}
+_PINNED: list[str] = []
+
+
+def _package_files() -> tuple[Path, list[Path]]:
+    import nghiquyet
+
+    root = Path(nghiquyet.__file__).parent
+    return root, sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json", ".xsd")
+                        and "__pycache__" not in p.parts)
+
+
 def tool_version() -> str:
     """``<release>+<digest>``: the release plus a digest of the package's code and data.
 
     Output bytes depend on the code, and the release number is not bumped for every change, so
-    resumability compares this string: any change to the package redoes every file.
+    resumability compares this string: any change to the package redoes every file. It is
+    recomputed when a file's size or time stamp changes (a long-lived process calling
+    :func:`nghiquyet.batch.convert` again sees edits), except in a worker, which pins the value
+    of the code it imported (:func:`pin_tool_version`).
     """
+    if _PINNED:
+        return _PINNED[0]
     import nghiquyet
 
-    root = Path(nghiquyet.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".json", ".xsd") and "__pycache__" not in path.parts:
+    root, files = _package_files()
+    signature = tuple((p.relative_to(root).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                      for p in files)
+    version = _VERSIONS.get(signature)
+    if version is None:
+        digest = hashlib.sha256()
+        for path in files:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(b"\0" + path.read_bytes() + b"\0")
-    return f"{nghiquyet.__version__}+{digest.hexdigest()[:12]}"
+        version = _VERSIONS[signature] = f"{nghiquyet.__version__}+{digest.hexdigest()[:12]}"
+    return version
 
 
-def failure(job: Job, code: str, seconds: float = 0.0, sha256: str | None = None,
+def pin_tool_version() -> str:
+    """Fix :func:`tool_version` for the rest of this process (worker processes do it at start,
+    once the parser is imported)."""
+    _PINNED[:] = [tool_version()]
+    return _PINNED[0]
+
+
+def failure(job: Job, code: str, elapsed: float = 0.0, sha256: str | None = None,
             restart: bool = False, **fields: object) -> Outcome:
-    """A failed outcome with a catalogue code and its filled-in message."""
+    """A failed outcome with a catalogue code and its message filled in from ``fields``."""
     template = CODES[code][1]
     try:
         message = template.format(**fields)
     except KeyError:
         message = template
     return Outcome(job.key, "failed", sha256, None, {}, {"error": 1, "warning": 0, "info": 0},
-                   code, message, (), round(seconds, 6), tool_version(), restart)
+                   code, message, (), round(elapsed, 6), tool_version(), restart)
 
 
 # --------------------------------------------------------------------------- reading
@@ -154,8 +181,7 @@ def _open(origin: str) -> IO[bytes]:
     from nghiquyet.batch.sources import is_url
 
     if is_url(origin):
-        import fsspec
-
+        fsspec: Any = importlib.import_module("fsspec")  # no type information
         handle: IO[bytes] = fsspec.open(origin, "rb").open()
         return handle
     return open(origin, "rb")  # noqa: SIM115 (closed by the caller)
@@ -270,8 +296,10 @@ def run_job(job: Job) -> Outcome:
                        exc.code, exc.message, (), round(time.perf_counter() - start, 6),
                        tool_version())
     except MemoryError:
-        return failure(job, "NQ105", time.perf_counter() - start, sha256, restart=True,
-                       detail="the worker's memory limit was reached (see --max-memory)")
+        # The worker is replaced after this (its heap may be in a bad state): report it as a
+        # worker death, which a later run retries (maybe with a larger --max-memory).
+        return failure(job, "NQ602", time.perf_counter() - start, sha256, restart=True,
+                       detail="out of memory: the worker's --max-memory limit was reached")
     except RecursionError as exc:
         return failure(job, "NQ603", time.perf_counter() - start, sha256,
                        detail=f"RecursionError: {exc}")

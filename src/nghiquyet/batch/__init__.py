@@ -1,0 +1,315 @@
+"""Batch conversion: archives of resolutions → a folder of JSON / AKN outputs plus a report.
+
+Stages: SOURCE arguments → :func:`~nghiquyet.batch.sources.discover` → items → jobs → an engine
+(local worker processes or a Dask cluster) → outcomes → outputs written atomically here, in the
+calling process, with one report line per input (:mod:`nghiquyet.batch.report`).
+
+Example:
+    >>> from nghiquyet.batch import convert
+    >>> for result in convert(["archive/"], "out", to=("json", "akn"), jobs=4):  # doctest: +SKIP
+    ...     if result.status == "failed":
+    ...         print(result.format_line())
+
+Guarantees: one input's failure (unreadable, parser bug, time-out, crash, memory blow-up) is
+recorded and never stops the batch; outputs are written atomically and the report is flushed
+per input, so a run killed at any point can simply be run again; inputs whose content hash,
+tool version and options match the report are not redone (``force=True`` redoes them); outputs
+are byte-identical whatever the engine, the number of workers or the interruptions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import astuple
+from pathlib import Path
+from typing import Any
+
+from nghiquyet.batch.report import FileResult, ReportFile, Summary, reusable
+from nghiquyet.batch.sources import Item, SourceError, discover
+from nghiquyet.limits import DEFAULT_LIMITS, Limits
+
+__all__ = ["FORMATS", "Batch", "BatchError", "FileResult", "SourceError", "Summary", "convert"]
+
+FORMATS = ("json", "akn", "jsonl")
+"""Output formats: per-input JSON and AKN files, and ``jsonl`` — one combined
+``documents.jsonl`` (it implies ``json``: the per-input JSON files are what makes it
+resumable)."""
+
+REPORT_NAME = "report.jsonl"
+JSONL_NAME = "documents.jsonl"
+
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+"""Names of :func:`nghiquyet.cli.write_atomic`'s temporary files (``.x.json.k3j_a9zq.tmp``)."""
+
+
+class BatchError(RuntimeError):
+    """The batch cannot run as asked: bad arguments, output folder busy or not writable
+    (``nghiquyet convert`` exits with 2); :class:`~nghiquyet.batch.engines.EngineError`, a
+    subclass, when the workers themselves fail (exit 3)."""
+
+
+def output_paths(key: str, formats: Sequence[str]) -> dict[str, str]:
+    """Output format → output path relative to the output folder, for one input key."""
+    from nghiquyet.batch.work import OUTPUT_SUFFIXES
+
+    return {fmt: key + OUTPUT_SUFFIXES[fmt] for fmt in formats if fmt in OUTPUT_SUFFIXES}
+
+
+def _check_akn() -> None:
+    try:
+        from nghiquyet.writers.akn import to_akn  # noqa: F401
+    except ImportError as exc:
+        raise BatchError(f"--to akn is not available in this installation: the AKN writer "
+                         f"(nghiquyet.writers.akn) cannot be imported ({exc})") from None
+
+
+class Batch:
+    """One batch conversion: discovery happens on construction, the work in :meth:`run`.
+
+    Args:
+        sources: files, folders, glob patterns, zip archives or fsspec URLs.
+        outdir: output folder; outputs mirror the inputs' relative paths.
+        to: output formats, from :data:`FORMATS`.
+        jobs: worker processes (local engine; local Dask cluster); default all cores.
+        engine: "local" (worker processes on this machine) or "dask".
+        scheduler: Dask scheduler address or ``distributed.Client``; None starts a local
+            cluster (Dask engine only).
+        force: redo inputs even when their outputs are up to date.
+        timeout: seconds one input may take before its worker is killed (NQ601).
+        max_memory: address-space limit of a worker process in bytes (0: none).
+        limits: input limits; pdf_engine: PDF text engine.
+        report: report path (default ``outdir/report.jsonl``).
+        fail_on: policy used for :attr:`Summary.broke_policy` ("error", "warning", "never").
+
+    Raises:
+        SourceError: a source names nothing, or two inputs would write the same output.
+        BatchError: an argument is unusable (unknown format, AKN writer missing …).
+    """
+
+    def __init__(self, sources: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str],
+                 *, to: Sequence[str] = ("json",), jobs: int | None = None,
+                 engine: str = "local", scheduler: Any = None, force: bool = False,
+                 timeout: float = 120.0, max_memory: int | None = None,
+                 limits: Limits = DEFAULT_LIMITS, pdf_engine: str = "pdfplumber",
+                 report: str | os.PathLike[str] | None = None, fail_on: str = "error") -> None:
+        from nghiquyet.batch.engines import DEFAULT_MAX_MEMORY
+
+        if isinstance(sources, (str, os.PathLike)):
+            sources = [sources]
+        formats = tuple(dict.fromkeys(to))
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise BatchError(f"unknown output format(s) {', '.join(unknown) or '(none)'}; "
+                             f"choose from {', '.join(FORMATS)}")
+        if "akn" in formats:
+            _check_akn()
+        if engine not in ("local", "dask"):
+            raise BatchError(f"unknown engine {engine!r}: choose local or dask")
+        if scheduler is not None and engine != "dask":
+            raise BatchError("a scheduler address needs --engine dask")
+        if jobs is not None and jobs < 1:
+            raise BatchError("--jobs must be at least 1")
+        if not timeout > 0:
+            raise BatchError("--timeout must be positive")
+        if fail_on not in ("error", "warning", "never"):
+            raise BatchError(f"unknown --fail-on policy {fail_on!r}")
+        self.outdir = Path(outdir).absolute()
+        if self.outdir.exists() and not self.outdir.is_dir():
+            raise BatchError(f"{self.outdir}: the output folder is a file")
+        self.report_path = Path(report).absolute() if report else self.outdir / REPORT_NAME
+        self.formats = formats
+        self.file_formats = tuple(f for f in ("json", "akn")
+                                  if f in formats or (f == "json" and "jsonl" in formats))
+        self.jobs, self.engine_name, self.scheduler = jobs, engine, scheduler
+        self.force, self.timeout = force, float(timeout)
+        self.max_memory = DEFAULT_MAX_MEMORY if max_memory is None else int(max_memory)
+        self.limits, self.pdf_engine, self.fail_on = limits, pdf_engine, fail_on
+        self.items: list[Item] = discover(sources, exclude=[self.outdir, self.report_path],
+                                          limits=limits)
+        self.summary = Summary()
+        self.notes: list[str] = []
+        """Things the user should know that are not about one input (version mismatches)."""
+        self.seconds = 0.0
+
+    @property
+    def total(self) -> int:
+        """Number of inputs found."""
+        return len(self.items)
+
+    @property
+    def options(self) -> str:
+        """Fingerprint of the options that change output bytes."""
+        text = repr((self.pdf_engine, astuple(self.limits)))
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def _engine(self) -> Any:
+        from nghiquyet.batch.engines import DaskEngine, LocalEngine
+
+        if self.engine_name == "dask":
+            return DaskEngine(self.scheduler, self.jobs, timeout=self.timeout,
+                              max_memory=self.max_memory)
+        return LocalEngine(self.jobs, timeout=self.timeout, max_memory=self.max_memory)
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self) -> Iterator[FileResult]:
+        """Convert every input; yield one :class:`FileResult` per input as it is settled.
+
+        Outputs and the report line of a result are written before it is yielded. Stopping
+        the iteration early stops the workers; the report is then left compacted but without
+        a summary, and the next run resumes.
+        """
+        from nghiquyet.batch.work import Job, tool_version
+
+        started = time.perf_counter()
+        try:
+            self.outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchError(f"{self.outdir}: cannot create the output folder: "
+                             f"{exc.strerror or exc}") from None
+        lock = self._lock()
+        report = ReportFile(self.report_path)
+        try:
+            try:
+                previous = report.open()
+            except OSError as exc:
+                raise BatchError(f"{self.report_path}: cannot write the report: "
+                                 f"{exc.strerror or exc}") from None
+            self._remove_temporaries()
+            tool, options = tool_version(), self.options
+            self.summary = Summary()
+            jobs: list[Job] = []
+            for item in self.items:
+                if item.verdict is not None:
+                    result = FileResult(item.key, item.verdict.status, item.source,
+                                        diagnostics={"error": 0, "warning": 0, "info": 0},
+                                        code=item.verdict.code, message=item.verdict.message,
+                                        tool_version=tool, options=options)
+                    yield self._settled(report, result)
+                    continue
+                known = None if self.force else reusable(
+                    previous.get(item.key), tool=tool, options=options, outdir=self.outdir,
+                    expected_outputs=output_paths(item.key, self.file_formats).values())
+                jobs.append(Job(item.key, item.origin, item.member, self.file_formats,
+                                self.limits, self.pdf_engine, known))
+            sources = {item.key: item.source for item in self.items}
+            engine = self._engine()
+            try:
+                for outcome in engine.run(jobs):
+                    if outcome.status == "unchanged":
+                        result = FileResult.from_record(previous[outcome.key], up_to_date=True)
+                        self.summary.add(result, self.fail_on)
+                        yield result
+                        continue
+                    yield self._settled(report, self._write(outcome, sources[outcome.key],
+                                                            tool, options))
+            finally:
+                self.notes += engine.notes
+            if "jsonl" in self.formats:
+                self._write_jsonl(report)
+            self.seconds = time.perf_counter() - started
+            report.close(self.summary, {"seconds": round(self.seconds, 3),
+                                        "tool_version": tool})
+        finally:
+            report.close()
+            os.close(lock)
+
+    def _settled(self, report: ReportFile, result: FileResult) -> FileResult:
+        report.append(result)
+        self.summary.add(result, self.fail_on)
+        return result
+
+    def _write(self, outcome: Any, source: str, tool: str, options: str) -> FileResult:
+        """Write (or remove) an outcome's outputs; return its report record."""
+        from nghiquyet.cli import write_atomic
+
+        status, code, message = outcome.status, outcome.code, outcome.message
+        written: list[str] = []
+        targets = output_paths(outcome.key, outcome.outputs)
+        try:
+            for fmt, rel in targets.items():
+                write_atomic(self._inside(rel), outcome.outputs[fmt])
+                written.append(rel)
+        except OSError as exc:
+            status, code = "failed", "NQ604"
+            message = f"cannot write output: {exc.strerror or exc} ({exc.filename or rel})"
+            written = []
+        # Never leave outputs that do not match the recorded input: a failed input has none,
+        # and formats not produced this time are removed.
+        for rel in output_paths(outcome.key, ("json", "akn")).values():
+            if rel not in written:
+                with contextlib.suppress(OSError):  # (the folder may be what is unwritable)
+                    self._inside(rel).unlink(missing_ok=True)
+        return FileResult(outcome.key, status, source, outcome.sha256, outcome.input_format,
+                          tuple(written), outcome.counts, code, message, outcome.seconds,
+                          outcome.tool_version or tool, options, outcome.problems)
+
+    def _inside(self, rel: str) -> Path:
+        """``outdir/rel``, refusing anything that would land outside the output folder."""
+        path = (self.outdir / rel).resolve()
+        if not path.is_relative_to(self.outdir.resolve()):
+            raise OSError(errno.EACCES, "output path outside the output folder", rel)
+        return path
+
+    def _write_jsonl(self, report: ReportFile) -> None:
+        from nghiquyet.batch.export import export_jsonl
+
+        keys = sorted(item.key for item in self.items)
+        files = [self._inside(rel) for key in keys
+                 for rel in (report.records.get(key) or {}).get("outputs", ())
+                 if rel.endswith(".json")]
+        export_jsonl(self.outdir, self.outdir / JSONL_NAME, files=files)
+
+    def _lock(self) -> int:
+        """Hold an exclusive lock on the output folder for the run (two runs writing the same
+        report would interleave)."""
+        import fcntl
+
+        try:
+            fd = os.open(self.outdir, os.O_RDONLY)
+        except OSError as exc:
+            raise BatchError(f"{self.outdir}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise BatchError(f"{self.outdir}: another conversion is writing to this folder") \
+                from None
+        return fd
+
+    def _remove_temporaries(self) -> None:
+        """Delete temporary files a killed run left behind (they never replaced an output)."""
+        for folder, _, files in os.walk(self.outdir):
+            for name in files:
+                if _TEMP.match(name):
+                    Path(folder, name).unlink(missing_ok=True)
+
+
+def convert(sources: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+            outdir: str | os.PathLike[str], *, to: Sequence[str] = ("json",),
+            jobs: int | None = None, engine: str = "local", scheduler: Any = None,
+            force: bool = False, timeout: float = 120.0, max_memory: int | None = None,
+            limits: Limits = DEFAULT_LIMITS, pdf_engine: str = "pdfplumber",
+            report: str | os.PathLike[str] | None = None) -> Iterator[FileResult]:
+    """Convert files, folders, globs and zip archives; return an iterator of per-input results.
+
+    The same as ``nghiquyet convert`` (see :class:`Batch` for the arguments), for use inside
+    other pipelines. Arguments and sources are checked at once (``SourceError``,
+    ``BatchError``); the work happens as the iterator is consumed, and the outputs and report
+    line of a result are on disk when it is yielded.
+
+    Example:
+        >>> failed = [r.path for r in convert("archive/", "out") if r.status == "failed"]
+        ... # doctest: +SKIP
+    """
+    batch = Batch(sources if not isinstance(sources, (str, os.PathLike)) else [sources], outdir,
+                  to=to, jobs=jobs, engine=engine, scheduler=scheduler, force=force,
+                  timeout=timeout, max_memory=max_memory, limits=limits, pdf_engine=pdf_engine,
+                  report=report)
+    return batch.run()
