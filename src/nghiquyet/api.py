@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nghiquyet.readers import DEFAULT_PDF_ENGINE
+
 import hashlib
 from pathlib import Path
 
@@ -29,7 +31,7 @@ def parse(text: str, name: str = "<text>") -> ParseResult:
 
 
 def parse_bytes(data: bytes, name: str = "<input>", *, limits: Limits = DEFAULT_LIMITS,
-                pdf_engine: str = "pdfplumber") -> ParseResult:
+                pdf_engine: str = DEFAULT_PDF_ENGINE) -> ParseResult:
     """Parse a resolution from bytes of any supported format (picked by content)."""
     source = read_bytes(data, name, limits=limits, pdf_engine=pdf_engine)
     source.meta["sha256"] = hashlib.sha256(data).hexdigest()
@@ -37,7 +39,7 @@ def parse_bytes(data: bytes, name: str = "<input>", *, limits: Limits = DEFAULT_
 
 
 def parse_file(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
-               pdf_engine: str = "pdfplumber") -> ParseResult:
+               pdf_engine: str = DEFAULT_PDF_ENGINE) -> ParseResult:
     """Parse a resolution file (text, PDF, HTML or DOCX; the format is read from the content).
 
     Raises:

@@ -7,6 +7,8 @@ Exit codes: 0 success (under ``--fail-on``), 1 a file broke the policy, 2 usage 
 
 from __future__ import annotations
 
+from nghiquyet.readers import DEFAULT_PDF_ENGINE
+
 import argparse
 import importlib
 import os
@@ -148,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--format", choices=("json", "akn"), default="json")
     p.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
-    p.add_argument("--pdf-engine", choices=("pdfplumber", "pdfium"), default="pdfplumber")
+    p.add_argument("--pdf-engine", choices=("pdfplumber", "pdfium"),
+                   default=DEFAULT_PDF_ENGINE)
     p.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024)
     p.add_argument("--max-pages", type=int, default=500)
     p.add_argument("-v", "--verbose", action="store_true", help="also print INFO diagnostics")

@@ -19,6 +19,8 @@ are byte-identical whatever the engine, the number of workers or the interruptio
 
 from __future__ import annotations
 
+from nghiquyet.readers import DEFAULT_PDF_ENGINE
+
 import contextlib
 import errno
 import hashlib
@@ -96,7 +98,7 @@ class Batch:
                  *, to: Sequence[str] = ("json",), jobs: int | None = None,
                  engine: str = "local", scheduler: Any = None, force: bool = False,
                  timeout: float = 120.0, max_memory: int | None = None,
-                 limits: Limits = DEFAULT_LIMITS, pdf_engine: str = "pdfplumber",
+                 limits: Limits = DEFAULT_LIMITS, pdf_engine: str = DEFAULT_PDF_ENGINE,
                  report: str | os.PathLike[str] | None = None, fail_on: str = "error") -> None:
         from nghiquyet.batch.engines import DEFAULT_MAX_MEMORY
 
@@ -295,7 +297,7 @@ def convert(sources: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
             outdir: str | os.PathLike[str], *, to: Sequence[str] = ("json",),
             jobs: int | None = None, engine: str = "local", scheduler: Any = None,
             force: bool = False, timeout: float = 120.0, max_memory: int | None = None,
-            limits: Limits = DEFAULT_LIMITS, pdf_engine: str = "pdfplumber",
+            limits: Limits = DEFAULT_LIMITS, pdf_engine: str = DEFAULT_PDF_ENGINE,
             report: str | os.PathLike[str] | None = None) -> Iterator[FileResult]:
     """Convert files, folders, globs and zip archives; return an iterator of per-input results.
 

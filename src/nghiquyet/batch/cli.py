@@ -13,6 +13,8 @@ Exit codes (STYLE §4): 0 every input is fine under ``--fail-on``, 1 some input 
 
 from __future__ import annotations
 
+from nghiquyet.readers import DEFAULT_PDF_ENGINE
+
 import argparse
 import re
 import sys
@@ -152,7 +154,8 @@ def add_commands(subparsers: Any) -> None:
                    help="seconds one input may take before its worker is killed (default 120)")
     p.add_argument("--max-memory", type=parse_size, default=DEFAULT_MAX_MEMORY, metavar="SIZE",
                    help="memory limit of one worker process, e.g. 4G (default), 0 for none")
-    p.add_argument("--pdf-engine", choices=("pdfplumber", "pdfium"), default="pdfplumber")
+    p.add_argument("--pdf-engine", choices=("pdfplumber", "pdfium"),
+                   default=DEFAULT_PDF_ENGINE)
     p.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024)
     p.add_argument("--max-pages", type=int, default=500)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")

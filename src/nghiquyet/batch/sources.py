@@ -15,6 +15,7 @@ and folders (``.git``, ``__MACOSX``) are left out, as is anything inside the out
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import importlib
 import os
@@ -194,15 +195,22 @@ def _file_items(path: Path, key: str, limits: Limits) -> list[Item]:
     return [Item(key, origin)]
 
 
+WALK_SKIP = ("*.expected.*", "*.json", "*.jsonl", "*.akn.xml", "*.diag", "README*",
+             "LICENSE*", "NOTICE*")
+"""Names a folder walk passes over: this tool's own outputs and goldens (JSON, AKN, reports,
+``*.expected.*``) and a folder's read-me and licence files. A file named on the command line
+is always taken."""
+
+
 def _walk(root: Path, excluded: Sequence[Path]) -> Iterator[Path]:
-    """Files under ``root``, hidden ones and excluded folders left out (symlinked folders are
-    not followed, so a link cycle cannot loop)."""
+    """Files under ``root``, hidden ones, :data:`WALK_SKIP` names and excluded folders left out
+    (symlinked folders are not followed, so a link cycle cannot loop)."""
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                          and not any(_inside(here / d, e) for e in excluded))
         for name in sorted(files):
-            if not name.startswith("."):
+            if not name.startswith(".") and not any(fnmatch.fnmatch(name, p) for p in WALK_SKIP):
                 path = here / name
                 if not any(_inside(path, e) for e in excluded):
                     yield path

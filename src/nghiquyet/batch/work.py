@@ -9,6 +9,8 @@ only the death of the process itself escapes, and the engines turn that into NQ6
 
 from __future__ import annotations
 
+from nghiquyet.readers import DEFAULT_PDF_ENGINE
+
 import fnmatch
 import hashlib
 import importlib
@@ -51,7 +53,7 @@ class Job:
     """Output formats to produce ("json", "akn")."""
     limits: Limits = DEFAULT_LIMITS
     """Input limits."""
-    pdf_engine: str = "pdfplumber"
+    pdf_engine: str = DEFAULT_PDF_ENGINE
     """PDF text extraction engine."""
     known_sha256: str | None = None
     """SHA-256 of the input that produced the existing outputs: if the input still has it, the
