@@ -13,6 +13,7 @@ import pytest
 
 from nghiquyet.cli import main
 from tests.conftest import FIXTURES_PDF, ROOT, SEED
+from tests.test_diagnostics import _cp1258
 
 PDF_DIR = ROOT / "tests" / "fixtures" / "pdf"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -20,21 +21,6 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 def _pdf(name: str) -> bytes:
     return (PDF_DIR / name).read_bytes()
-
-
-def _cp1258(text: str) -> bytes:
-    import unicodedata
-
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-            out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
-    return bytes(out)
 
 
 def _legacy(kind: str) -> Callable[[], bytes]:
@@ -196,7 +182,7 @@ def test_whole_pipeline_runs_with_sockets_blocked(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
     monkeypatch.setattr(socket, "create_connection", _refuse)
     monkeypatch.setattr(socket, "getaddrinfo", _refuse)
-    inputs = [SEED, PDF_DIR / "nq15_hd.pdf", ROOT / "tests/fixtures/html/tvpl-hai-duong-15.html",
+    inputs = [SEED, PDF_DIR / "nq15_hd.pdf", ROOT / "corpus/hai-duong/2023-nq15-portal.html",
               ROOT / "tests/fixtures/docx/nq15_hd.docx"]
     for path in inputs:
         document = nghiquyet.parse_file(path).document
