@@ -250,3 +250,46 @@ def test_akn_bytes_do_not_depend_on_the_hash_seed() -> None:
                            env={"PYTHONHASHSEED": seed, "PATH": ""}, cwd=str(ROOT)).stdout
             for seed in ("0", "7", "4242")}
     assert len(outs) == 1
+
+
+def test_sigkill_at_random_points_in_20_runs_then_resume(tmp_path: Path) -> None:
+    """20 runs of `convert`, each SIGKILLed after a random delay (start-up, mid-file,
+    mid-write, mid-report); a last run finishes the job and the outputs equal a clean run's."""
+    import os
+    import random
+    import subprocess
+    import sys
+
+    from nghiquyet.batch import convert
+
+    src = tmp_path / "src"
+    src.mkdir()
+    seed_bytes = SEED.read_bytes()
+    for i in range(40):  # a small archive with some variety so that outputs differ
+        (src / f"nq-{i:02d}.txt").write_bytes(seed_bytes.replace(b"19", str(i).encode(), 1))
+    (src / "broken.txt").write_bytes(b"")
+    clean = tmp_path / "clean"
+    list(convert([src], clean, jobs=2))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "nghiquyet", "convert", str(src), "-o", str(out), "--jobs", "2",
+           "-q", "--force"]
+    rnd = random.Random(20)
+    env = {**os.environ, "_NGHIQUYET_BATCH_FAULTS": "sleep:*:0.01"}
+    for _ in range(20):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=rnd.uniform(0.2, 1.5))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert main(["convert", str(src), "-o", str(out), "--jobs", "2", "-q"]) == 1  # broken.txt
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name != "report.jsonl"}
+    assert tree(out) == tree(clean)
+    lines = [ln for ln in (out / "report.jsonl").read_text(encoding="utf-8").splitlines() if ln]
+    import json
+
+    paths = [json.loads(ln).get("path") for ln in lines if '"summary"' not in ln]
+    assert len(paths) == len(set(paths)) == 41
+    assert not [p for p in out.rglob("*.tmp")]
