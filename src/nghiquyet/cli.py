@@ -21,15 +21,22 @@ from pathlib import Path
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNREADABLE = 0, 1, 2, 3, 4
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file via a temporary file in the same folder and a rename."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write a file via a temporary file in the same folder and a rename.
+
+    The rename alone guarantees that a killed process leaves either the old file or the new
+    one, never half of one. ``durable`` also syncs the data to disk first, which survives a
+    power cut too; the batch writer turns it off (a sync per file would cap a whole archive
+    run at a few hundred files per second) and relies on re-running, which redoes any file
+    whose output does not match the report."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -236,7 +236,7 @@ class Batch:
         targets = output_paths(outcome.key, outcome.outputs)
         try:
             for fmt, rel in targets.items():
-                write_atomic(self._inside(rel), outcome.outputs[fmt])
+                write_atomic(self._inside(rel), outcome.outputs[fmt], durable=False)
                 written.append(rel)
         except OSError as exc:
             status, code = "failed", "NQ604"

@@ -206,7 +206,7 @@ class Child:
 
 PREFETCH = 2
 """Jobs handed to a local worker at once: the one it runs and the next, so that it never
-waits while the client writes the previous outputs (``write_atomic`` syncs each file)."""
+waits while the client writes the previous outputs (``write_atomic`` renames each file into place)."""
 
 
 @dataclass(eq=False)

@@ -262,7 +262,10 @@ def reusable(record: Mapping[str, Any] | None, *, tool: str, options: str,
     if status in CONVERTED:
         recorded = set(record.get("outputs") or ())
         expected = list(expected_outputs)
-        if all(o in recorded and os.path.isfile(outdir / o) for o in expected):
+        # outputs are renamed into place without a sync: after a power cut a file may exist
+        # but be empty, so an empty output is never trusted
+        if all(o in recorded and os.path.isfile(outdir / o) and os.path.getsize(outdir / o) > 0
+               for o in expected):
             return sha256
         return None
     if status == "failed" and code.startswith("NQ1"):
