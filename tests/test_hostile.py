@@ -293,3 +293,19 @@ def test_sigkill_at_random_points_in_20_runs_then_resume(tmp_path: Path) -> None
     paths = [json.loads(ln).get("path") for ln in lines if '"summary"' not in ln]
     assert len(paths) == len(set(paths)) == 41
     assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_2000_page_pdf_is_refused_by_the_page_limit(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_readers_pdf import make_pdf, text
+
+    pdf = tmp_path / "huge.pdf"
+    pdf.write_bytes(make_pdf([text(72, 700, f"Trang {n}") for n in range(2000)]))
+    out = tmp_path / "huge.json"
+    start = time.monotonic()
+    assert main(["parse", str(pdf), "-o", str(out)]) == 4  # default --max-pages 500
+    assert time.monotonic() - start < 10
+    assert "NQ105" in capsys.readouterr().err and not out.exists()
+    assert main(["parse", str(pdf), "-o", str(out), "--max-pages", "2000", "--fail-on",
+                 "never"]) == 0
+    assert out.exists()
