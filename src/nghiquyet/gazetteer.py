@@ -278,4 +278,4 @@ def convert_local_address(address: str) -> str | None:
     result = convert_address(address)
     if result.status == ConversionStatus.NOT_FOUND or not result.converted:
         return None
-    return result.converted
+    return str(result.converted)

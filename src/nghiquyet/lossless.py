@@ -68,8 +68,8 @@ def printed_characters(doc: Resolution) -> Chars:
     council = header.council
     if council is not None and council.evidence in ("header", "council-line"):
         out.update(_chars(council.name))
-    for part in (doc.preamble, doc.body, doc.closing, doc.attachments):
-        _visit(part, out)
+    for section in (doc.preamble, doc.body, doc.closing, doc.attachments):
+        _visit(section, out)
     for note in doc.footnotes:
         out.update(_chars(note.label))
         out.update(_chars(note.text))

@@ -29,7 +29,7 @@ from nghiquyet.parse.footnotes import FoundNote, find_text_footnotes, link_glued
 from nghiquyet.parse.header import council_from, parse_header
 from nghiquyet.parse.indicators import parse_targets
 from nghiquyet.parse.lines import Doc, detect_wrapped, join_lines, reflow
-from nghiquyet.source import Line, SourceText, Zone
+from nghiquyet.source import Line, SourceText, Span, Zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,11 +315,13 @@ def _fill_council(header: Header, preamble: Preamble, closing: Closing, doc: Doc
     if header.council is not None and header.council.locality:
         return header
     date = header.date_line.date if header.date_line else None
-    candidates: list[tuple[str, str, object]] = []
+    candidates: list[tuple[str, str, Span | None]] = []
     if closing.passing is not None and closing.passing.council:
         candidates.append(("passing-clause", closing.passing.council, closing.passing.span))
-    for item in (*preamble.legal_bases, *preamble.considerations):
-        candidates.append(("preamble", item.text, item.span))
+    for basis in preamble.legal_bases:
+        candidates.append(("preamble", basis.text, basis.span))
+    for consideration in preamble.considerations:
+        candidates.append(("preamble", consideration.text, consideration.span))
     if header.title is not None:
         candidates.append(("title", header.title.text, header.title.span))
     for evidence, text, span in candidates:
@@ -331,8 +333,8 @@ def _fill_council(header: Header, preamble: Preamble, closing: Closing, doc: Doc
         source_text = ("Hội đồng nhân dân " + text) if offset else text
         name = source_text[m.start(): m.end()]
         council = council_from(name, m["unit"], source_text[m.start("name"): m.end("name")],
-                               evidence, span, date)  # type: ignore[arg-type]
-        doc.diags.add("NQ410", span, name, evidence=evidence.replace("-", " "))  # type: ignore[arg-type]
+                               evidence, span, date)
+        doc.diags.add("NQ410", span, name, evidence=evidence.replace("-", " "))
         if header.council is not None:
             council = council.model_copy(update={"name": header.council.name,
                                                  "span": header.council.span})

@@ -58,11 +58,11 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
     i = 0
     n = len(lines)
     while i < n:
-        m = grammar.FOOTNOTE_BODY.match(lines[i].text)
-        if m is None or m["label"] != str(expected) or i == 0:
+        body = grammar.FOOTNOTE_BODY.match(lines[i].text)
+        if body is None or body["label"] != str(expected) or i == 0:
             i += 1
             continue
-        label = m["label"]
+        label = body["label"]
         prev = lines[i - 1]
         blank = (lines[i].span.line > (prev.span.end_line or prev.span.line) + 1
                  or bool(lines[i].paragraph_start))
@@ -113,6 +113,7 @@ def link_glued_markers(drafts: list[Draft], notes: list[FoundNote], doc: Doc) ->
             continue
         order, draft, path, m = best
         floor = order
+        assert draft.text is not None  # only drafts with text are candidates
         start, end = m.start("label"), m.end("label")
         raw = draft.text[start:end] if not m.group(0).startswith("[") else m.group(0)
         if m.group(0).startswith("["):

@@ -58,10 +58,10 @@ def parse_targets(text: str) -> tuple[Target, ...]:
                 value_raw=m["value"], unit=text[m.start("unit"): m.end("unit")].strip())))
             taken.append((m.start(), m.end()))
     if not targets:
-        m = grammar.LEADING_PERCENT.match(folded)
-        if m is not None:
+        lead = grammar.LEADING_PERCENT.match(folded)
+        if lead is not None:
             targets.append((0, Target(
-                text=text[: m.end()], start=m.start("value"), end=m.end("unit"),
-                metric=text[m.end():].strip(" ;.") or None, value=vn_decimal(m["value"]),
-                value_raw=m["value"], unit=m["unit"])))
+                text=text[: lead.end()], start=lead.start("value"), end=lead.end("unit"),
+                metric=text[lead.end():].strip(" ;.") or None, value=vn_decimal(lead["value"]),
+                value_raw=lead["value"], unit=lead["unit"])))
     return tuple(t for _, t in sorted(targets, key=lambda pair: pair[0]))

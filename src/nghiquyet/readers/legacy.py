@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -435,11 +436,15 @@ def vietnamese_confidence(text: str) -> float:
 
 # --------------------------------------------------------------------------- decoding
 
-_CANDIDATES = (
+def _decode_utf8_lossy(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+_CANDIDATES: tuple[tuple[str, Callable[[bytes], str]], ...] = (
     ("tcvn3", decode_tcvn3),
     ("vni", decode_vni),
     ("cp1258", decode_cp1258),
-    ("utf-8", lambda data: data.decode("utf-8", errors="replace")),
+    ("utf-8", _decode_utf8_lossy),
 )
 """Candidate decoders for bytes that are not valid UTF-8, in tie-break order."""
 
