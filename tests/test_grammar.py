@@ -127,3 +127,19 @@ def test_every_pattern_has_named_groups_only() -> None:
         if isinstance(value, regex.Pattern):
             assert value.groups == len(value.groupindex) or not value.groups or \
                 len(set(value.groupindex.values())) <= value.groups, name
+
+
+def test_no_pattern_is_compiled_outside_the_grammar_module() -> None:
+    import re as stdlib_re
+
+    from tests.conftest import ROOT
+
+    offenders = []
+    for path in (ROOT / "src" / "nghiquyet").rglob("*.py"):
+        if path.name == "grammar.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for m in stdlib_re.finditer(r"\b(?:re|regex)\.(?:compile|match|search|sub|findall|finditer"
+                                    r"|fullmatch|split)\(", text):
+            offenders.append(f"{path.name}:{text.count(chr(10), 0, m.start()) + 1}")
+    assert offenders == []

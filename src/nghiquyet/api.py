@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from nghiquyet.readers import DEFAULT_PDF_ENGINE
-
 import hashlib
 from pathlib import Path
 
 from nghiquyet.diagnostics import Diagnostics
-from nghiquyet.limits import DEFAULT_LIMITS, Limits
-from nghiquyet.parse import ParseResult, parse_source
+from nghiquyet.limits import DEFAULT_LIMITS, DEFAULT_PDF_ENGINE, Limits
+from nghiquyet.parser import ParseResult, parse_source
 from nghiquyet.readers import read_bytes
 from nghiquyet.readers.text import text_to_source
 

@@ -7,8 +7,6 @@ Exit codes: 0 success (under ``--fail-on``), 1 a file broke the policy, 2 usage 
 
 from __future__ import annotations
 
-from nghiquyet.readers import DEFAULT_PDF_ENGINE
-
 import argparse
 import importlib
 import os
@@ -17,6 +15,8 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+
+from nghiquyet.limits import DEFAULT_PDF_ENGINE
 
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNREADABLE = 0, 1, 2, 3, 4
 
@@ -125,8 +125,8 @@ def cmd_debug(args: argparse.Namespace) -> int:
                     ("P" if line.paragraph_start else "-")
             print(f"{page:>4} l{line.span.line:<4} {line.zone.value:<12} {size} {flags} {line.text}")
     else:
-        from nghiquyet.parse.body import segment
-        from nghiquyet.parse.lines import Doc, detect_wrapped
+        from nghiquyet.parser.body import segment
+        from nghiquyet.parser.lines import Doc, detect_wrapped
 
         doc = Doc(list(source.lines), source.diagnostics)
         doc.wrapped = source.format != "text" or detect_wrapped(list(source.lines))

@@ -13,9 +13,10 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nghiquyet.model import Resolution
+if TYPE_CHECKING:
+    from nghiquyet.model import Resolution
 
 
 def _norm(text: str | None) -> str | None:

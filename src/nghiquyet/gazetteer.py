@@ -23,12 +23,13 @@ A historical issuer is never rewritten to its successor (format reference §15.2
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
+
+from nghiquyet import grammar
 
 __all__ = [
     "REFORM_DATE",
@@ -156,7 +157,7 @@ def _match_key(name: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", name.translate(_DSTROKE))
     folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    tokens = re.findall(r"[a-z0-9]+", folded)
+    tokens = grammar.ASCII_TOKEN.findall(folded)
     tokens = _strip_prefix(_strip_prefix(tokens, _BODY_PREFIXES), _UNIT_PREFIXES)
     return "".join(tokens)
 

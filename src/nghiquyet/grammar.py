@@ -489,6 +489,9 @@ GLUED_MARKER = regex.compile(r"""
 BRACKET_MARKER = regex.compile(r"\[(?P<label>\d{1,2})\]")
 """A footnote reference as web copies print it ("phường[1]")."""
 
+UNIT_BEFORE_EXPONENT = regex.compile(r"\d\s?(?:m|km|ha)$")
+"""A number and an area unit ("390.669m" + "2"): the digit after it is an exponent."""
+
 # --------------------------------------------------------------------------- misc
 
 REFLOW_POINT = regex.compile(r"""
@@ -785,3 +788,26 @@ stores both explicitly whenever this split would not give them back."""
 XML_INVALID_CHAR = regex.compile(
     r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """A character XML 1.0 cannot carry at all (C0 controls, lone surrogates, U+FFFE/U+FFFF)."""
+
+
+# --------------------------------------------------------------------------- batch
+
+TEMP_OUTPUT = regex.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+"""A temporary file of an atomic write (``.x.json.k3j_a9zq.tmp``), left by a killed run."""
+
+MEMORY_SIZE = regex.compile(r"""
+    ^ \s* (?P<num> \d+ (?: \.\d+ )? ) \s*      # 4, 1.5
+    (?P<unit> [kmgt]? ) i? b? \s* $              # G, GB, GiB, k …
+    """, VI)
+"""A memory size on the command line ("4G", "512MiB")."""
+
+URL_SCHEME = regex.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+"""A source given as a URL (``s3://…``, ``file://…``)."""
+
+DRIVE_LETTER = regex.compile(r"^[A-Za-z]:")
+"""A Windows drive prefix in a zip member name (an absolute name)."""
+
+# --------------------------------------------------------------------------- gazetteer
+
+ASCII_TOKEN = regex.compile(r"[a-z0-9]+")
+"""A word of an ASCII-folded place name (the gazetteer's matching key)."""

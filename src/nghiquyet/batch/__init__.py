@@ -19,22 +19,20 @@ are byte-identical whatever the engine, the number of workers or the interruptio
 
 from __future__ import annotations
 
-from nghiquyet.readers import DEFAULT_PDF_ENGINE
-
 import contextlib
 import errno
 import hashlib
 import os
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
+from nghiquyet import grammar
 from nghiquyet.batch.report import FileResult, ReportFile, Summary, reusable
 from nghiquyet.batch.sources import Item, SourceError, discover
-from nghiquyet.limits import DEFAULT_LIMITS, Limits
+from nghiquyet.limits import DEFAULT_LIMITS, DEFAULT_PDF_ENGINE, Limits
 
 __all__ = ["FORMATS", "Batch", "BatchError", "FileResult", "SourceError", "Summary", "convert"]
 
@@ -45,9 +43,6 @@ resumable)."""
 
 REPORT_NAME = "report.jsonl"
 JSONL_NAME = "documents.jsonl"
-
-_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
-"""Names of :func:`nghiquyet.cli.write_atomic`'s temporary files (``.x.json.k3j_a9zq.tmp``)."""
 
 
 class BatchError(RuntimeError):
@@ -289,7 +284,7 @@ class Batch:
         """Delete temporary files a killed run left behind (they never replaced an output)."""
         for folder, _, files in os.walk(self.outdir):
             for name in files:
-                if _TEMP.match(name):
+                if grammar.TEMP_OUTPUT.match(name):
                     Path(folder, name).unlink(missing_ok=True)
 
 

@@ -13,20 +13,20 @@ Exit codes (STYLE §4): 0 every input is fine under ``--fail-on``, 1 some input 
 
 from __future__ import annotations
 
-from nghiquyet.readers import DEFAULT_PDF_ENGINE
-
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
-_SIZE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[kmgt]?)i?b?\s*$", re.IGNORECASE)
+from nghiquyet.limits import DEFAULT_PDF_ENGINE
+
 
 
 def parse_size(text: str) -> int:
     """``4G``, ``512M``, ``1.5g``, ``1000000`` → bytes (binary multiples); ``0`` means none."""
-    match = _SIZE.match(text)
+    from nghiquyet import grammar
+
+    match = grammar.MEMORY_SIZE.match(text)
     if not match:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 4G, 512M)")
     power = " kmgt".index(match["unit"].lower() or " ")

@@ -19,7 +19,6 @@ import fnmatch
 import glob
 import importlib
 import os
-import re
 import stat
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,8 +37,6 @@ SMALL_MEMBER = 1024 * 1024
 """Members up to this size are never refused for their compression ratio: a small text of
 repeated lines compresses very well, and a member this small cannot blow up memory anyway."""
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 class SourceError(ValueError):
@@ -84,7 +81,9 @@ def _verdict(status: str, code: str, **fields: object) -> Verdict:
 
 def is_url(source: str) -> bool:
     """True for ``scheme://…`` sources (read through fsspec); ``file://`` counts as a URL."""
-    return bool(_URL.match(source))
+    from nghiquyet import grammar
+
+    return bool(grammar.URL_SCHEME.match(source))
 
 
 # --------------------------------------------------------------------------- zip members
@@ -92,8 +91,10 @@ def is_url(source: str) -> bool:
 
 def _member_key(name: str) -> tuple[str | None, str]:
     """Normalise a member name to a relative POSIX path, or say why it is unsafe."""
+    from nghiquyet import grammar
+
     cleaned = name.replace("\\", "/")
-    if cleaned.startswith("/") or _DRIVE.match(cleaned):
+    if cleaned.startswith("/") or grammar.DRIVE_LETTER.match(cleaned):
         return None, f"absolute member name {name!r}"
     parts = [p for p in cleaned.split("/") if p not in ("", ".")]
     if ".." in parts:

@@ -9,8 +9,6 @@ only the death of the process itself escapes, and the engines turn that into NQ6
 
 from __future__ import annotations
 
-from nghiquyet.readers import DEFAULT_PDF_ENGINE
-
 import fnmatch
 import hashlib
 import importlib
@@ -24,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from nghiquyet.diagnostics import CODES, Severity
-from nghiquyet.limits import DEFAULT_LIMITS, Limits
+from nghiquyet.limits import DEFAULT_LIMITS, DEFAULT_PDF_ENGINE, Limits
 
 OUTPUT_SUFFIXES = {"json": ".json", "akn": ".akn.xml"}
 """Output format → suffix appended to the item key."""

@@ -9,12 +9,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nghiquyet.errors import EmptyInputError, LimitExceededError, UnsupportedFormatError
-from nghiquyet.limits import DEFAULT_LIMITS, Limits
-from nghiquyet.source import SourceText
+from nghiquyet.limits import DEFAULT_LIMITS, DEFAULT_PDF_ENGINE, Limits
 
-Reader = Callable[..., SourceText]
+if TYPE_CHECKING:
+    from nghiquyet.source import SourceText
+
+Reader = Callable[..., "SourceText"]
 
 READERS: dict[str, tuple[str, str]] = {
     "text": ("nghiquyet.readers.text", "read_text"),
@@ -27,11 +30,7 @@ READERS: dict[str, tuple[str, str]] = {
 
 PDF_ENGINES = {"pdfplumber": "pdf", "pdfium": "pdf-fast"}
 
-DEFAULT_PDF_ENGINE = "pdfium"
-"""The PDF reader used unless another is asked for. Chosen by evidence: on every PDF fixture
-the pypdfium2 reader gives the same lines, positions, markers and documents as the pdfplumber
-reader (tests/test_readers_pdf.py, tests/test_cross_format.py), about 20× faster and with less
-memory (benchmarks/bench_pdf.py). ``--pdf-engine pdfplumber`` selects the other."""
+
 
 _EXTENSIONS = {".txt": "text", ".md": "text", ".pdf": "pdf", ".html": "html", ".htm": "html",
                ".xhtml": "html", ".docx": "docx", ".doc": "doc"}

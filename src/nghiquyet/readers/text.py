@@ -140,7 +140,7 @@ def read_text(data: bytes, name: str = "<text>", *, limits: Limits = DEFAULT_LIM
 
 def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None = None,
                    limits: Limits = DEFAULT_LIMITS, encoding: str = "str") -> SourceText:
-    """Turn already-decoded text into lines (used by :func:`nghiquyet.parse`)."""
+    """Turn already-decoded text into lines (used by :func:`nghiquyet.parser`)."""
     diags = diags if diags is not None else Diagnostics(name)
     if _is_binary(text):
         raise BinaryInputError(source=name)

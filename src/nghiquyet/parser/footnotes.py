@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import regex
 
 from nghiquyet import grammar
-from nghiquyet.parse.body import Draft, walk
-from nghiquyet.parse.lines import Doc
+from nghiquyet.parser.body import Draft, walk
+from nghiquyet.parser.lines import Doc
 from nghiquyet.source import Line
 
 _WINDOW = 120
@@ -40,7 +40,7 @@ def _marker_candidates(folded: str, label: str) -> list[regex.Match[str]]:
         start = m.start("label")
         # "390.669m2", "km2": a unit after a number, not a marker
         before = folded[max(0, start - 3): start]
-        if regex.search(r"\d\s?(?:m|km|ha)$", before):
+        if grammar.UNIT_BEFORE_EXPONENT.search(before):
             continue
         out.append(m)
     return out

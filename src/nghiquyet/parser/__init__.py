@@ -21,14 +21,14 @@ from nghiquyet.model import (
     Indicator, LegalBasis, Paragraph, Preamble, Provision, Resolution, SourceInfo, Table,
     TextRepair, Unparsed,
 )
-from nghiquyet.parse import body as body_stage
-from nghiquyet.parse.body import Draft, build_tree, check_numbering, segment, walk
-from nghiquyet.parse.citations import parse_citations
-from nghiquyet.parse.closing import closing_starts, parse_closing, parse_effect, parse_passing
-from nghiquyet.parse.footnotes import FoundNote, find_text_footnotes, link_glued_markers
-from nghiquyet.parse.header import council_from, parse_header
-from nghiquyet.parse.indicators import parse_targets
-from nghiquyet.parse.lines import Doc, detect_wrapped, join_lines, reflow
+from nghiquyet.parser import body as body_stage
+from nghiquyet.parser.body import Draft, build_tree, check_numbering, segment, walk
+from nghiquyet.parser.citations import parse_citations
+from nghiquyet.parser.closing import closing_starts, parse_closing, parse_effect, parse_passing
+from nghiquyet.parser.footnotes import FoundNote, find_text_footnotes, link_glued_markers
+from nghiquyet.parser.header import council_from, parse_header
+from nghiquyet.parser.indicators import parse_targets
+from nghiquyet.parser.lines import Doc, detect_wrapped, join_lines, reflow
 from nghiquyet.source import Line, SourceText, Span, Zone
 
 

@@ -19,8 +19,8 @@ import regex
 
 from nghiquyet import grammar
 from nghiquyet.model import Target
-from nghiquyet.parse.lines import Doc, join_lines
-from nghiquyet.parse.values import roman_to_int
+from nghiquyet.parser.lines import Doc, join_lines
+from nghiquyet.parser.values import roman_to_int
 
 RANK = {"part": 1, "chapter": 2, "section": 3, "subsection": 4, "article": 5, "division": 6,
         "clause": 7, "subclause": 8, "point": 11, "item": 12, "bullet": 13}

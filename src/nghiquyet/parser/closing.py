@@ -12,9 +12,9 @@ from nghiquyet import grammar
 from nghiquyet.model import (
     Closing, Effect, PassingClause, Recipient, RecipientGroup, Recipients, Signature, TextLine,
 )
-from nghiquyet.parse.header import parse_session
-from nghiquyet.parse.lines import Doc, join_lines
-from nghiquyet.parse.values import date_from_match
+from nghiquyet.parser.header import parse_session
+from nghiquyet.parser.lines import Doc, join_lines
+from nghiquyet.parser.values import date_from_match
 from nghiquyet.source import Span, Zone
 
 

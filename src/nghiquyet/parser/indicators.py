@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from nghiquyet import grammar
 from nghiquyet.model import Target
-from nghiquyet.parse.values import vn_decimal
+from nghiquyet.parser.values import vn_decimal
 
 
 def _metric_before(text: str, end: int) -> str | None:

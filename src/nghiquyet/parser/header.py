@@ -19,8 +19,8 @@ from nghiquyet import grammar
 from nghiquyet.model import (
     Council, DateLine, DocumentNumber, DocumentType, Header, Session, TextLine, Title,
 )
-from nghiquyet.parse.lines import Doc
-from nghiquyet.parse.values import make_date, roman_to_int, title_case, words_to_int
+from nghiquyet.parser.lines import Doc
+from nghiquyet.parser.values import make_date, roman_to_int, title_case, words_to_int
 from nghiquyet.source import Span, Zone
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from nghiquyet import grammar
 from nghiquyet.model import CitedDocument
-from nghiquyet.parse.values import date_from_match
+from nghiquyet.parser.values import date_from_match
 
 _LEADS = ("căn cứ", "xét", "theo đề nghị của", "theo đề nghị", "sau khi xem xét", "sau khi nghe",
           "sau khi thảo luận", "trên cơ sở", "thực hiện")
