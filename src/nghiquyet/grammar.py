@@ -45,8 +45,10 @@ SPECIAL_SPACE = regex.compile(r"[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufe
 """Non-breaking, typographic and zero-width spaces, BOM and soft hyphen."""
 
 REPAIR_SUSPECT = regex.compile(
-    r"[\p{M}\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff\u00adÐð\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""A character that one of the normaliser's repairs may change (NFC aside)."""
+    r"[\p{M}\p{NFC_Quick_Check=No}\p{NFC_Quick_Check=Maybe}"
+    r"\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff\u00adÐð\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""A character that one of the normaliser's repairs may change: marks, characters NFC
+changes or may change, special spaces, "Ð"/"ð", control characters."""
 
 BINARY_CHAR = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 """Characters that do not occur in text (their share tells binary data from text)."""

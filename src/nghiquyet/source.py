@@ -147,26 +147,21 @@ def _reorder_marks(text: str) -> str:
 
 def needs_repair(text: str) -> bool:
     """One scan of a whole text: could any line need more than space handling?"""
-    return not text.isascii() and (
-        not unicodedata.is_normalized("NFC", text) or bool(
-            grammar.COMBINING_MARK.search(text) or grammar.SPECIAL_SPACE.search(text)
-            or "Ð" in text or "ð" in text)) or bool(grammar.CONTROL_CHARS.search(text))
+    return bool(grammar.REPAIR_SUSPECT.search(text))
 
 
 def lines_needing_repair(lines: list[str]) -> set[int]:
-    """Indexes of the lines that :func:`needs_repair` flags, found with whole-text scans."""
+    """Indexes of the lines that may need a repair, found with one scan of the whole text
+    (much faster than checking every line, and than ``unicodedata.is_normalized`` on the
+    whole text, which is slow as soon as one combining mark is present)."""
     text = "\n".join(lines)
-    if not needs_repair(text):
+    positions = [m.start() for m in grammar.REPAIR_SUSPECT.finditer(text)]
+    if not positions:
         return set()
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
-    positions = [m.start() for m in grammar.REPAIR_SUSPECT.finditer(text)]
-    flagged = {bisect.bisect_right(starts, p) - 1 for p in positions}
-    if not unicodedata.is_normalized("NFC", text):
-        flagged.update(i for i, line in enumerate(lines)
-                       if not unicodedata.is_normalized("NFC", line))
-    return flagged
+    return {bisect.bisect_right(starts, p) - 1 for p in positions}
 
 
 def normalise_line(raw: str, span: Span, diags: Diagnostics,

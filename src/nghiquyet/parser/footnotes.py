@@ -102,13 +102,16 @@ def link_glued_markers(drafts: list[Draft], notes: list[FoundNote], doc: Doc) ->
     linked: dict[str, tuple[Draft, tuple[Draft, ...]]] = {}
     floor = -1
     for note in notes:
+        # the marker is the last candidate before the note's body: search backwards
         best: tuple[int, Draft, tuple[Draft, ...], regex.Match[str]] | None = None
-        for order, (draft, path) in enumerate(flat):
-            if order <= floor - 1 or draft.first >= note.position or not draft.text:
+        for order in range(len(flat) - 1, max(floor, 0) - 1, -1):
+            draft, path = flat[order]
+            if draft.first >= note.position or not draft.text:
                 continue
-            for m in _marker_candidates(grammar.fold(draft.text), note.label):
-                if best is None or (order, m.start()) >= (best[0], best[3].start()):
-                    best = (order, draft, path, m)
+            candidates = _marker_candidates(grammar.fold(draft.text), note.label)
+            if candidates:
+                best = (order, draft, path, candidates[-1])
+                break
         if best is None:
             continue
         order, draft, path, m = best
