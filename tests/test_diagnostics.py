@@ -121,3 +121,14 @@ def test_catalogue_is_well_formed() -> None:
     d = make("NQ202", None, "Điều 4", source="x.txt", prev="2", found="4")
     assert d.format() == 'x.txt: warning NQ202: article number jumps from 2 to 4: "Điều 4"'
     assert list(d.to_dict()) == ["code", "severity", "message", "source", "page", "line", "excerpt"]
+
+
+def test_markdown_emphasis_spans_and_partial_bold() -> None:
+    from nghiquyet.readers.text import _Emphasis
+
+    emphasis = _Emphasis()
+    assert emphasis.line("**Điều 1. Phạm vi") == (True, False)  # bold runs on
+    assert emphasis.line("điều chỉnh**") == (True, False)
+    assert emphasis.line("**Điều 2.** Quy định mức học phí đối với") == (False, False)
+    assert emphasis.line("* một gạch đầu dòng") == (False, False)
+    assert emphasis.line("*Căn cứ Luật*") == (False, True)

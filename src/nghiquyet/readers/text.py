@@ -100,12 +100,22 @@ class _Emphasis:
         self.italic = False
 
     def line(self, raw: str) -> tuple[bool, bool]:
-        doubles = raw.count("**")
-        singles = raw.replace("**", "").count("*")
-        bold = self.bold or doubles > 0
-        italic = self.italic or singles > 0
-        self.bold ^= doubles % 2 == 1
-        self.italic ^= singles % 2 == 1
+        """Is most of this line's text bold / italic? ("**Điều 2.** Quy định …" is not bold.)"""
+        counts = {"bold": [0, 0], "italic": [0, 0]}  # characters inside, outside
+        stripped = raw.lstrip()
+        if stripped.startswith("* "):  # a Markdown bullet, not emphasis
+            raw = stripped[2:]
+        for part_index, part in enumerate(raw.split("**")):
+            if part_index:
+                self.bold = not self.bold
+            for piece_index, piece in enumerate(part.split("*")):
+                if piece_index:
+                    self.italic = not self.italic
+                size = len(piece.strip())
+                counts["bold"][0 if self.bold else 1] += size
+                counts["italic"][0 if self.italic else 1] += size
+        bold = counts["bold"][0] > 0 and counts["bold"][0] >= counts["bold"][1]
+        italic = counts["italic"][0] > 0 and counts["italic"][0] >= counts["italic"][1]
         return bold, italic
 
 
