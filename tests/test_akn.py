@@ -445,7 +445,7 @@ def test_seed_golden_akn(seed_xml: bytes, update_golden: bool) -> None:
     if update_golden:
         GOLDEN.write_bytes(seed_xml)
     if not GOLDEN.exists():
-        pytest.skip(f"no golden yet: pytest --update-golden -k seed_golden ({GOLDEN.name})")
+        pytest.fail(f"missing golden {GOLDEN.name}: run pytest --update-golden -k seed_golden")
     assert seed_xml == GOLDEN.read_bytes(), "AKN differs from the golden; review the diff"
 
 

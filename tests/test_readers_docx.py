@@ -148,11 +148,8 @@ def test_nq15_fixture_is_the_shared_rendering() -> None:
 
 
 def test_nq15_parses(nq15: SourceText) -> None:
-    import nghiquyet
+    from nghiquyet import parse_source
 
-    parse_source = getattr(nghiquyet, "parse_source", None)
-    if parse_source is None:
-        pytest.skip("parser not available")
     document = parse_source(nq15).document
     assert document.header.number.raw == "15/NQ-HĐND"
     assert str(document.header.date_line.date) == "2023-12-08"

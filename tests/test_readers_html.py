@@ -333,10 +333,8 @@ def test_read_bytes_dispatches_html() -> None:
 
 
 def test_parser_reads_the_tvpl_page(tvpl: SourceText) -> None:
-    nghiquyet = pytest.importorskip("nghiquyet")
-    parse_source = getattr(nghiquyet, "parse_source", None)
-    if parse_source is None:
-        pytest.skip("parser not available")
+    from nghiquyet import parse_source
+
     document = parse_source(tvpl).document
     assert document.header.number.raw == "15/NQ-HĐND"
     assert str(document.header.date_line.date) == "2023-12-08"

@@ -15,8 +15,13 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nghiquyet.limits import DEFAULT_PDF_ENGINE
+
+if TYPE_CHECKING:
+    from nghiquyet.diagnostics import Diagnostic
+    from nghiquyet.limits import Limits
 
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNREADABLE = 0, 1, 2, 3, 4
 
@@ -43,18 +48,18 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise
 
 
-def _policy_broken(diagnostics: Sequence[object], fail_on: str) -> bool:
+def _policy_broken(diagnostics: Sequence[Diagnostic], fail_on: str) -> bool:
     from nghiquyet.diagnostics import Severity
 
     if fail_on == "never":
         return False
-    worst = {d.severity for d in diagnostics}  # type: ignore[attr-defined]
+    worst = {d.severity for d in diagnostics}
     if Severity.ERROR in worst:
         return True
     return fail_on == "warning" and Severity.WARNING in worst
 
 
-def _limits(args: argparse.Namespace) -> object:
+def _limits(args: argparse.Namespace) -> Limits:
     from nghiquyet.limits import Limits
 
     return Limits(max_bytes=args.max_bytes, max_pages=args.max_pages)
@@ -65,7 +70,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from nghiquyet.errors import NghiquyetError
 
     try:
-        result = nghiquyet.parse_file(args.file, limits=_limits(args),  # type: ignore[arg-type]
+        result = nghiquyet.parse_file(args.file, limits=_limits(args),
                                       pdf_engine=args.pdf_engine)
     except FileNotFoundError:
         print(f"nghiquyet: {args.file}: no such file", file=sys.stderr)

@@ -190,12 +190,18 @@ class TextLine(Node):
     """Source position."""
 
 
+SessionKind = Literal["regular", "thematic", "extraordinary"]
+"""Kind of council session: regular, chuyên đề (thematic), bất thường (extraordinary)."""
+Level = Literal["tỉnh", "huyện", "xã"]
+"""Administrative level of a council."""
+
+
 class Council(Node):
     """Hội đồng nhân dân: the issuing council."""
 
     name: str
     """Full name as printed, lines joined ("HỘI ĐỒNG NHÂN DÂN TỈNH HẢI DƯƠNG")."""
-    level: Literal["tỉnh", "huyện", "xã"] | None = None
+    level: Level | None = None
     """Administrative level: tỉnh (province or centrally-run city), huyện, xã."""
     unit: str | None = None
     """Unit word as printed, lower case: "tỉnh", "thành phố", "quận", "huyện", "xã" …"""
@@ -283,7 +289,7 @@ class Session(Node):
     """Session number (kỳ họp thứ 19 → 19; "thứ Mười chín" → 19)."""
     number_raw: str | None = None
     """Session number as printed."""
-    kind: Literal["regular", "thematic", "extraordinary"] = "regular"
+    kind: SessionKind = "regular"
     """"thematic" for chuyên đề, "extraordinary" for bất thường."""
     span: Span
     """Source position."""
@@ -377,7 +383,7 @@ class PassingClause(Node):
     """Term (khóa) as an integer."""
     session: int | None = None
     """Session number."""
-    session_kind: Literal["regular", "thematic", "extraordinary"] | None = None
+    session_kind: SessionKind | None = None
     """Kind of session, when stated."""
     date: dt.date | None = None
     """Passing date."""

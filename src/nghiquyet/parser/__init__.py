@@ -13,13 +13,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from nghiquyet import grammar
 from nghiquyet.diagnostics import Diagnostic, Severity
 from nghiquyet.model import (
     Attachment, Child, Closing, Consideration, EnactingFormula, Footnote, FootnoteRef, Header,
-    Indicator, LegalBasis, Paragraph, Preamble, Provision, Resolution, SourceInfo, Table,
-    TextRepair, Unparsed,
+    Indicator, LegalBasis, Paragraph, Preamble, Provision, ProvisionKind, Resolution, SourceInfo,
+    Table, TextRepair, Unparsed,
 )
 from nghiquyet.parser import body as body_stage
 from nghiquyet.parser.body import Draft, build_tree, check_numbering, segment, walk
@@ -165,7 +166,8 @@ def _freeze(draft: Draft, doc: Doc) -> Child:
         return Indicator(num=draft.num or "", label=draft.label, text=draft.text or "",
                          targets=draft.targets,
                          footnote_refs=_refs(draft.markers), span=span)
-    return Provision(kind=draft.kind, num=draft.num, label=draft.label,  # type: ignore[arg-type]
+    kind = cast(ProvisionKind, draft.kind)  # the remaining kinds; pydantic checks the Literal
+    return Provision(kind=kind, num=draft.num, label=draft.label,
                      heading=draft.heading, text=draft.text,
                      footnote_refs=_refs(draft.markers),
                      children=tuple(_freeze(c, doc) for c in draft.children), span=span)
@@ -270,13 +272,15 @@ def _resolve_footnotes(drafts: list[Draft], notes: list[FoundNote], doc: Doc) ->
                 linked.setdefault(label, (draft, path))
     out: list[Footnote] = []
     for note in notes:
+        if not note.lines:  # a reader's empty footnote body: nothing to keep
+            continue
         text = join_lines(note.lines).text
         if note.position >= 0 and note.lines:
             first = note.lines[0]
             m = grammar.FOOTNOTE_BODY.match(first.text)
             if m is not None:
                 text = text[m.start("text"):]
-        span = note.lines[0].span.through(note.lines[-1].span) if note.lines else None
+        span = note.lines[0].span.through(note.lines[-1].span)
         anchor = offset = None
         if note.label in linked:
             draft, path = linked[note.label]
@@ -286,7 +290,7 @@ def _resolve_footnotes(drafts: list[Draft], notes: list[FoundNote], doc: Doc) ->
         else:
             doc.diags.add("NQ302", span, text, label=note.label)
         out.append(Footnote(label=note.label, text=text, anchor=anchor, offset=offset,
-                            span=span))  # type: ignore[arg-type]
+                            span=span))
     return tuple(out)
 
 
@@ -395,7 +399,8 @@ def _parse_attachments(doc: Doc, start: int, end: int) -> tuple[Attachment, ...]
             label_lines.append(first + 1)
             folded = folded.strip("* ") + " " + doc.folded[first + 1]
         m = grammar.ATTACHMENT.match(folded)
-        kind = "regulation" if m is not None and m["regulation"] else "annex"
+        kind: Literal["annex", "regulation"] = \
+            "regulation" if m is not None and m["regulation"] else "annex"
         label = join_lines([doc.lines[k] for k in label_lines]).text
         i = label_lines[-1] + 1
         title: list[int] = []
@@ -417,7 +422,7 @@ def _parse_attachments(doc: Doc, start: int, end: int) -> tuple[Attachment, ...]
         _mark_indicators(children, doc)
         doc.diags.add("NQ210", doc.lines[first].span, label, what=kind)
         out.append(Attachment(
-            kind=kind, label=label, num=m["num"] if m is not None and m["num"] else None,  # type: ignore[arg-type]
+            kind=kind, label=label, num=m["num"] if m is not None and m["num"] else None,
             title=join_lines([doc.lines[k] for k in title]).text if title else None,
             pointer=join_lines([doc.lines[k] for k in pointer]).text if pointer else None,
             children=tuple(_freeze(c, doc) for c in children),

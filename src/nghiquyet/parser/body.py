@@ -297,12 +297,13 @@ def check_numbering(drafts: list[Draft], report: Callable[..., object], doc: Doc
             report("NQ202", doc.span(draft.first, draft.first), doc.lines[draft.first].text,
                    prev=prev, found=draft.num)
         prev = draft.num
+    order = grammar.POINT_LETTERS
     for draft, _ in walk(drafts):
-        points = [c for c in draft.children if c.kind == "point" and c.num]
-        for a, b in zip(points, points[1:], strict=False):
-            la, lb = a.num[:1], b.num[:1]  # type: ignore[index]
-            if la in grammar.POINT_LETTERS and lb in grammar.POINT_LETTERS and \
-                    grammar.POINT_LETTERS.index(lb) <= grammar.POINT_LETTERS.index(la) and \
-                    b.num != a.num + "1" if a.num else False:
+        points = [(c, c.num) for c in draft.children if c.kind == "point" and c.num]
+        for (_, a), (b, b_num) in zip(points, points[1:], strict=False):
+            la, lb = a[:1], b_num[:1]
+            if la not in order or lb not in order or b_num == a + "1":  # "a1)" inserted after "a)"
+                continue
+            if order.index(lb) <= order.index(la):
                 report("NQ203", doc.span(b.first, b.first), doc.lines[b.first].text,
-                       prev=a.num, found=b.num)
+                       prev=a, found=b_num)

@@ -8,6 +8,8 @@ previous note (or the list start) down to the entry it stands beside.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from nghiquyet import grammar
 from nghiquyet.model import (
     Closing, Effect, PassingClause, Recipient, RecipientGroup, Recipients, Signature, TextLine,
@@ -97,7 +99,7 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
     group_start = 0
     heading: tuple[str, Span] | None = None
     in_recipients = False
-    sig: dict[str, object] = {"lines": []}
+    sig = _SignatureDraft()
     sig_first: int | None = None
     sig_last: int | None = None
     i = start
@@ -162,20 +164,21 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
             in_recipients = False
             sig_first = i if sig_first is None else sig_first
             sig_last = i
-            sig["lines"].append(text)  # type: ignore[attr-defined]
+            sig.lines.append(text)
             auth_m = grammar.SIGNATURE_AUTHORITY.match(text)
             role_m = grammar.SIGNATURE_ROLE.match(text)
-            if auth_m and "prefix" not in sig:
-                sig["prefix"] = auth_m["prefix"] + ("." if text[auth_m.end("prefix"):].lstrip()[:1] == "." else "")
-                sig["authority"] = auth_m["body"].strip()
+            if auth_m and sig.prefix is None:
+                dot = "." if text[auth_m.end("prefix"):].lstrip()[:1] == "." else ""
+                sig.prefix = auth_m["prefix"] + dot
+                sig.authority = auth_m["body"].strip()
             elif auth_m:
-                sig.setdefault("role_prefix_body", auth_m["body"].strip())
+                sig.second_authority = sig.second_authority or auth_m["body"].strip()
             elif role_m:
-                sig["role"] = " ".join(role_m["role"].split())
+                sig.role = " ".join(role_m["role"].split())
             elif grammar.SIGNED_MARKER.match(text):
-                sig["signed"] = text
+                sig.signed = text
             elif _is_name(text):
-                sig["name"] = f"{sig['name']} {text}" if "name" in sig else text
+                sig.name = f"{sig.name} {text}" if sig.name else text
             i += 1
             continue
         other.append(TextLine(text=text, span=span))
@@ -185,14 +188,12 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
         i += 1
     signature = None
     if sig_first is not None and sig_last is not None:
-        role = sig.get("role")
-        if role is None and "role_prefix_body" in sig:
-            role = sig["role_prefix_body"]
+        # "KT. CHỦ TỊCH" with no role line under it: the body signed for is the role
+        role = sig.role or sig.second_authority
         signature = Signature(
-            authority_prefix=sig.get("prefix"), authority=sig.get("authority"),  # type: ignore[arg-type]
-            role=role, name=_strip_name(sig.get("name")),  # type: ignore[arg-type]
-            signed_marker=sig.get("signed"),  # type: ignore[arg-type]
-            lines=tuple(sig["lines"]), span=doc.span(sig_first, sig_last))  # type: ignore[arg-type]
+            authority_prefix=sig.prefix, authority=sig.authority, role=role,
+            name=_strip_name(sig.name), signed_marker=sig.signed,
+            lines=tuple(sig.lines), span=doc.span(sig_first, sig_last))
     recipients = None
     if heading is not None:
         end_span = entries[-1].span if entries else heading[1]
@@ -202,14 +203,26 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
                    other=tuple(other))
 
 
+@dataclass(slots=True)
+class _SignatureDraft:
+    """The signature block while its lines are read."""
+
+    lines: list[str] = field(default_factory=list)
+    prefix: str | None = None
+    authority: str | None = None
+    second_authority: str | None = None
+    """The body of a second prefix line ("T/M. HĐND" then "K/T. CHỦ TỊCH")."""
+    role: str | None = None
+    name: str | None = None
+    signed: str | None = None
+
+
 def _is_name(text: str) -> bool:
     return bool(grammar.PERSON_NAME.match(text)) and len(text) < 60
 
 
-def _strip_name(name: object) -> str | None:
-    if not isinstance(name, str):
-        return None
-    return name.strip("* ") or None
+def _strip_name(name: str | None) -> str | None:
+    return name.strip("* ") or None if name else None
 
 
 def _entry(raw: str, span: Span) -> Recipient:

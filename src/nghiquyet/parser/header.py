@@ -11,13 +11,15 @@ completes a known construct.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
 
 from nghiquyet import grammar
 from nghiquyet.model import (
-    Council, DateLine, DocumentNumber, DocumentType, Header, Session, TextLine, Title,
+    Council, DateLine, DocumentNumber, DocumentType, Header, Level, Session, SessionKind,
+    TextLine, Title,
 )
 from nghiquyet.parser.lines import Doc
 from nghiquyet.parser.values import make_date, roman_to_int, title_case, words_to_int
@@ -98,33 +100,32 @@ def _pieces(doc: Doc, start: int, end: int) -> list[Piece]:
     return pieces
 
 
+def _whole(m: regex.Match[str], folded: str) -> bool:
+    return not folded[m.end():].strip(" -_|")  # nothing but a rule after it
+
+
+_HEADER_RULES: tuple[tuple[str, regex.Pattern[str],
+                           Callable[[regex.Match[str], str], bool]], ...] = (
+    # (kind, pattern, does the match count — and is it complete), first match wins
+    ("national_title", grammar.NATIONAL_TITLE, _whole),
+    ("motto", grammar.MOTTO, _whole),
+    ("number", grammar.NUMBER, lambda m, f: True),
+    ("date_line", grammar.DATE_LINE, lambda m, f: True),
+    ("other", grammar.DATE_PAREN, lambda m, f: True),
+    ("council", grammar.COUNCIL, lambda m, f: True),
+    ("document_type", grammar.DOCUMENT_TYPE, lambda m, f: True),
+    ("session", grammar.SESSION_LINE, lambda m, f: True),
+    ("locality", grammar.LOCALITY, lambda m, f: f.isupper()),
+)
+
+
 def _classify(folded: str) -> tuple[str, regex.Match[str] | None, bool]:
-    """Return (kind, match, complete) for a header text."""
-    for kind, pattern in (("national_title", grammar.NATIONAL_TITLE), ("motto", grammar.MOTTO)):
+    """Return (kind, match, complete) for a header text; a council is complete once it names
+    its locality ("HỘI ĐỒNG NHÂN DÂN" alone waits for the next piece)."""
+    for kind, pattern, accept in _HEADER_RULES:
         m = pattern.match(folded)
-        if m and not folded[m.end():].strip(" -_|"):
-            return kind, m, True
-    m = grammar.NUMBER.match(folded)
-    if m:
-        return "number", m, True
-    m = grammar.DATE_LINE.match(folded)
-    if m:
-        return "date_line", m, True
-    m = grammar.DATE_PAREN.match(folded)
-    if m:
-        return "other", m, True
-    m = grammar.COUNCIL.match(folded)
-    if m:
-        return "council", m, bool(m["name"])
-    m = grammar.DOCUMENT_TYPE.match(folded)
-    if m:
-        return "document_type", m, True
-    m = grammar.SESSION_LINE.match(folded)
-    if m:
-        return "session", m, True
-    m = grammar.LOCALITY.match(folded)
-    if m and folded.isupper():
-        return "locality", m, True
+        if m is not None and accept(m, folded):
+            return kind, m, kind != "council" or bool(m["name"])
     return "text", None, False
 
 
@@ -139,14 +140,15 @@ def parse_session(raw: str, folded: str, span: Span) -> Session | None:
     number: int | None = None
     if number_raw:
         number = int(number_raw) if number_raw.isdigit() else words_to_int(number_raw)
-        number_raw = raw[session_m.start("num"): session_m.end("num")].strip()  # type: ignore[union-attr]
-    kind: str = "regular"
+        assert session_m is not None  # number_raw came from it
+        number_raw = raw[session_m.start("num"): session_m.end("num")].strip()
+    kind: SessionKind = "regular"
     if kind_m:
         kind = "thematic" if kind_m["thematic"] else "extraordinary"
     if term is None and number is None:
         return None
     return Session(raw=raw, term=term, term_raw=term_raw, number=number,
-                   number_raw=number_raw, kind=kind, span=span)  # type: ignore[arg-type]
+                   number_raw=number_raw, kind=kind, span=span)
 
 
 def council_from(name: str, unit: str | None, locality: str | None, evidence: str,
@@ -155,7 +157,7 @@ def council_from(name: str, unit: str | None, locality: str | None, evidence: st
     from nghiquyet import gazetteer
 
     unit_l = " ".join(unit.lower().split()) if unit else None
-    level: str | None = None
+    level: Level | None = None
     province_id: str | None = None
     clean = locality.strip(" ,.-") if locality else None
     if unit_l in ("tỉnh", "thành phố", "tp.", "tp"):
@@ -176,14 +178,14 @@ def council_from(name: str, unit: str | None, locality: str | None, evidence: st
         unit_l = "thành phố"
     if clean and level != "tỉnh":
         clean = title_case(clean)
-    return Council(name=name, level=level, unit=unit_l, locality=clean,  # type: ignore[arg-type]
+    return Council(name=name, level=level, unit=unit_l, locality=clean,
                    province_id=province_id, evidence=evidence, span=span)
 
 
 def parse_header(doc: Doc, start: int, end: int) -> Header:
     """Read the header block of lines ``[start, end)``."""
     pieces = _pieces(doc, start, end)
-    found: dict[str, object] = {}
+    found: dict[str, TextLine | DocumentNumber | DateLine | DocumentType] = {}
     other: list[TextLine] = []
     title_lines: list[Piece] = []
     in_title = False
@@ -247,13 +249,7 @@ def parse_header(doc: Doc, start: int, end: int) -> Header:
         else:
             other.append(TextLine(text=text, span=span))
 
-    header = Header(
-        national_title=found.get("national_title"),  # type: ignore[arg-type]
-        motto=found.get("motto"),  # type: ignore[arg-type]
-        number=found.get("number"),  # type: ignore[arg-type]
-        date_line=found.get("date_line"),  # type: ignore[arg-type]
-        document_type=found.get("document_type"),  # type: ignore[arg-type]
-    )
+    header = Header.model_validate(found)  # keys are Header fields; values already built
     updates: dict[str, object] = {}
     if title_lines:
         updates["title"] = Title(text=" ".join(p.text for p in title_lines),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import regex
+
 from nghiquyet import grammar
 
 
@@ -17,13 +19,12 @@ def make_date(day: str | None, month: str | None, year: str | None) -> dt.date |
         return None
 
 
-def date_from_match(m: object) -> dt.date | None:
+def date_from_match(m: regex.Match[str]) -> dt.date | None:
     """Date from a match with groups d, m, y (or m2, y2 for numeric dates)."""
-    get = m.group  # type: ignore[attr-defined]
-    groups = m.groupdict()  # type: ignore[attr-defined]
+    groups = m.groupdict()
     month = groups.get("m") or groups.get("m2")
     year = groups.get("y") or groups.get("y2")
-    return make_date(get("d"), month, year)
+    return make_date(groups.get("d"), month, year)
 
 
 def roman_to_int(text: str) -> int | None:
