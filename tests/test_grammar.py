@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nghiquyet import grammar as g
 
@@ -143,3 +145,20 @@ def test_no_pattern_is_compiled_outside_the_grammar_module() -> None:
                                     r"|fullmatch|split)\(", text):
             offenders.append(f"{path.name}:{text.count(chr(10), 0, m.start()) + 1}")
     assert offenders == []
+
+
+def test_safe_text_chars_hold_no_repair_suspect() -> None:
+    """The reader's fast prefilter may skip only characters no repair can change."""
+    import re as stdlib_re
+
+    safe = stdlib_re.compile(f"[{g.SAFE_TEXT_CHARS}]")
+    leaks = [hex(cp) for cp in range(0x110000)
+             if safe.match(chr(cp)) and g.REPAIR_SUSPECT.match(chr(cp))]
+    assert leaks == []
+    assert g.MAYBE_REPAIR.match("\u0301") and g.MAYBE_REPAIR.match("Ð")
+    assert not g.MAYBE_REPAIR.search("Điều 1. Thông qua kế hoạch phát triển – “năm 2024”")
+
+
+@given(st.text(alphabet=" .;:!?…\"”)aà1\u00a0\t", max_size=12))
+def test_ends_sentence_agrees_with_the_pattern(text: str) -> None:
+    assert g.ends_sentence(text) == bool(g.SENTENCE_END.search(text))

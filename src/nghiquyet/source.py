@@ -13,6 +13,7 @@ import bisect
 import enum
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nghiquyet import grammar
 from nghiquyet.diagnostics import Diagnostics
@@ -77,9 +78,13 @@ class FootnoteBody:
     lines: tuple[Line, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One normalised line of source text with its position and layout evidence."""
+class Line(NamedTuple):
+    """One normalised line of source text with its position and layout evidence.
+
+    Immutable like the other records here, but a named tuple: a document has hundreds of
+    lines, and building a named tuple costs a third of building a frozen dataclass. Change a
+    field with ``line._replace(...)``.
+    """
 
     text: str
     """NFC, repaired, whitespace collapsed and stripped."""
@@ -147,15 +152,17 @@ def _reorder_marks(text: str) -> str:
 
 def needs_repair(text: str) -> bool:
     """One scan of a whole text: could any line need more than space handling?"""
-    return bool(grammar.REPAIR_SUSPECT.search(text))
+    return any(grammar.REPAIR_SUSPECT.match(m.group()) for m in grammar.MAYBE_REPAIR.finditer(text))
 
 
 def lines_needing_repair(lines: list[str]) -> set[int]:
     """Indexes of the lines that may need a repair, found with one scan of the whole text
     (much faster than checking every line, and than ``unicodedata.is_normalized`` on the
-    whole text, which is slow as soon as one combining mark is present)."""
+    whole text, which is slow as soon as one combining mark is present). A fast prefilter
+    finds characters outside the known-safe set; only those are checked in full."""
     text = "\n".join(lines)
-    positions = [m.start() for m in grammar.REPAIR_SUSPECT.finditer(text)]
+    positions = [m.start() for m in grammar.MAYBE_REPAIR.finditer(text)
+                 if grammar.REPAIR_SUSPECT.match(m.group())]
     if not positions:
         return set()
     starts = [0]

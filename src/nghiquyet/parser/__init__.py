@@ -10,7 +10,6 @@ Nothing is dropped: every line lands in a node, and what fits nowhere is ``Unpar
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from typing import Literal, cast
@@ -67,7 +66,7 @@ def _preamble_continues(doc: Doc, i: int) -> bool:
     if doc.style_break(i):
         return False
     prev = doc.lines[i - 1].text
-    open_end = not grammar.SENTENCE_END.search(prev)
+    open_end = not grammar.ends_sentence(prev)
     lower = bool(grammar.STARTS_LOWER.match(doc.lines[i].text))
     if doc.blank_before(i):
         return open_end and lower
@@ -214,7 +213,7 @@ def parse_source(source: SourceText) -> ParseResult:
             # a footnote body sat at a page bottom: the line after it continues the page before
             for k in drop:
                 if k + 1 < len(lines) and k + 1 not in dropped and lines[k + 1].paragraph_start is None:
-                    lines[k + 1] = dataclasses.replace(lines[k + 1], paragraph_start=False)
+                    lines[k + 1] = lines[k + 1]._replace(paragraph_start=False)
             lines = [ln for k, ln in enumerate(lines) if k not in dropped]
             folded = [f for k, f in enumerate(folded) if k not in dropped]
     doc = Doc(lines, diags, folded)
@@ -379,7 +378,7 @@ def _check_missing(header: Header, preamble: Preamble, drafts: list[Draft], clos
         doc.diags.add("NQ407", last.span if last else None)
     if closing.passing is None:
         doc.diags.add("NQ411", last.span if last else None)
-    if last is not None and closing.signature is None and not grammar.SENTENCE_END.search(last.text):
+    if last is not None and closing.signature is None and not grammar.ends_sentence(last.text):
         doc.diags.add("NQ207", last.span, last.text)
     if not drafts and not header.title:
         doc.diags.add("NQ212", first)

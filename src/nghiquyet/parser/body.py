@@ -51,6 +51,9 @@ _FIRST_CHARS = {
 }
 """The characters each rule's pattern can start with: a cheap filter before matching."""
 
+_TABLE_FIRST = frozenset("|:-")
+"""The characters a Markdown table row or rule can start with (lines are stripped)."""
+
 _RULES_BY_CHAR: dict[str, tuple[tuple[str, regex.Pattern[str]], ...]] = {}
 for _name, _pattern in RULES:
     for _ch in _FIRST_CHARS[_name]:
@@ -91,7 +94,7 @@ class Draft:
 def classify(doc: Doc, i: int) -> tuple[str, regex.Match[str] | None]:
     """The rule that line i starts, or ("text", None)."""
     text = doc.lines[i].text
-    if grammar.TABLE_ROW.match(text) or grammar.TABLE_RULE.match(text):
+    if text[:1] in _TABLE_FIRST and (grammar.TABLE_ROW.match(text) or grammar.TABLE_RULE.match(text)):
         return "table", None
     folded = doc.folded[i]
     for name, pattern in _RULES_BY_CHAR.get(folded[:1], ()):
@@ -110,7 +113,7 @@ def _continues(doc: Doc, i: int, rule: str, m: regex.Match[str] | None,
                last_num: dict[str, str]) -> bool:
     """Does line i continue the unit of line i-1 rather than start a new one?"""
     prev_text = doc.lines[i - 1].text
-    open_end = not grammar.SENTENCE_END.search(prev_text)
+    open_end = not grammar.ends_sentence(prev_text)
     if doc.lines[i].zone != doc.lines[i - 1].zone:
         return False
     if rule == "table" or doc.lines[i - 1].text.startswith("|"):
@@ -169,7 +172,7 @@ def segment(doc: Doc, start: int, end: int) -> list[Unit]:
 
 
 def _title_like(text: str, limit: int) -> bool:
-    return bool(text) and len(text) <= limit and not grammar.SENTENCE_END.search(text)
+    return bool(text) and len(text) <= limit and not grammar.ends_sentence(text)
 
 
 def _rank(draft: Draft) -> int:

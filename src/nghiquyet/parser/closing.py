@@ -82,7 +82,7 @@ def closing_starts(doc: Doc, i: int, end: int) -> bool:
     if grammar.RECIPIENTS_HEADING.match(folded):
         return True
     if grammar.PASSING_START.match(folded) and (i == 0 or doc.blank_before(i) or
-                                          grammar.SENTENCE_END.search(doc.lines[i - 1].text)):
+                                          grammar.ends_sentence(doc.lines[i - 1].text)):
         return True
     if grammar.SIGNATURE_AUTHORITY.match(line.text) and _name_follows(doc, i, end):
         return True
@@ -109,7 +109,7 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
         span = line.span
         if passing is None and grammar.PASSING_START.match(folded):
             j = i
-            while j + 1 < end and not grammar.SENTENCE_END.search(doc.lines[j].text) \
+            while j + 1 < end and not grammar.ends_sentence(doc.lines[j].text) \
                     and not closing_starts(doc, j + 1, end):
                 j += 1
             joined = join_lines(doc.lines[i: j + 1]).text
@@ -149,7 +149,7 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
                     group_start = len(entries)
                 i += 1
                 continue
-            if not grammar.PERSON_NAME.match(text) or grammar.SENTENCE_END.search(entries[-1].raw) is None:
+            if not grammar.PERSON_NAME.match(text) or not grammar.ends_sentence(entries[-1].raw):
                 last = entries[-1]
                 raw = f"{last.raw} {text}"
                 entries[-1] = _entry(raw, last.span.through(span))

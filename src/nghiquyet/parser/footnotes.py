@@ -79,7 +79,7 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
         while j < n and j - i < 6 and not lines[j].indented \
                 and lines[j].span.line == (lines[j - 1].span.end_line or lines[j - 1].span.line) + 1 \
                 and not lines[j].paragraph_start \
-                and not grammar.SENTENCE_END.search(lines[j - 1].text) \
+                and not grammar.ends_sentence(lines[j - 1].text) \
                 and grammar.STARTS_LOWER.match(lines[j].text) \
                 and not grammar.FOOTNOTE_BODY.match(lines[j].text) \
                 and not _starts_structure(folded[j]):
