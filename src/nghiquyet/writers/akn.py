@@ -81,6 +81,8 @@ MIXED = frozenset({
 })
 """Elements with mixed content: the writer never indents inside them."""
 
+_MIXED_TAGS = frozenset(f"{{{AKN_NS}}}{tag}" for tag in MIXED)
+
 _FORMULA_COUNCIL, _FORMULA_ENACTING, _FORMULA_ADOPTION = (
     "councilLine", "enactingFormula", "adoptionFormula")
 
@@ -199,7 +201,9 @@ class _Cursor:
         self.parent = parent
 
     def text(self, text: str) -> None:
-        for k, piece in enumerate(text.split("\n")):
+        if not text:
+            return
+        for k, piece in enumerate(text.split("\n") if "\n" in text else (text,)):
             if k:
                 self.element(etree.Element(q("br")))
             if not piece:
@@ -295,6 +299,8 @@ def fill(parent: etree._Element, text: str, ranges: Sequence[_Range] = (),
 
 
 def _fix_order(parent: etree._Element, items: Sequence[_Range | _Point]) -> None:
+    if len({item.key for item in items}) == len(items):
+        return  # one element per key at most: nothing can be out of order
     order = {id(el): k for k, el in enumerate(parent.iter())}
     keys = sorted({item.key for item in items})
     for key in keys:
@@ -1121,8 +1127,7 @@ def cited_uri(cited: CitedDocument) -> str:
 
 def _indent(element: etree._Element, level: int = 0) -> None:
     """Indent element-only content; mixed content (``<p>`` …) is left exactly as written."""
-    local = etree.QName(element).localname
-    if local in MIXED or not len(element) or (element.text and element.text.strip()):
+    if element.tag in _MIXED_TAGS or not len(element) or (element.text and element.text.strip()):
         return
     pad = "\n" + "  " * (level + 1)
     element.text = pad

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
@@ -43,7 +42,18 @@ __all__ = ["FrbrUri", "adoption_date", "content_hash", "frbr_uri_for", "slugify"
 LANGUAGE = "vie"
 """ISO 639-2 code of the expression (Vietnamese)."""
 
-_DSTROKE = str.maketrans({"đ": "d", "Đ": "D"})
+def _ascii_table() -> dict[int, str]:
+    """Latin letters with diacritics (all Vietnamese letters among them) → their ASCII base."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(cp))
+                       if not unicodedata.combining(c))
+        if base != chr(cp) and base.isascii():
+            table[cp] = base
+    return table
+
+
+_TO_ASCII = _ascii_table()
 
 
 def slugify(text: str, limit: int = 0) -> str:
@@ -51,9 +61,11 @@ def slugify(text: str, limit: int = 0) -> str:
 
     Only identifiers are folded to ASCII; eIds keep "đ" (see the AKN writer).
     """
-    decomposed = unicodedata.normalize("NFD", text.translate(_DSTROKE))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    slug = grammar.SLUG_SEPARATOR.sub("-", ascii_text).strip("-")
+    ascii_text = text.translate(_TO_ASCII)  # one C-level pass for the common letters
+    if not ascii_text.isascii():  # anything else: decompose and drop the marks
+        decomposed = unicodedata.normalize("NFD", ascii_text)
+        ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = grammar.SLUG_SEPARATOR.sub("-", ascii_text.lower()).strip("-")
     if limit and len(slug) > limit:
         cut = slug[: limit + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut[1:] else slug[:limit]
@@ -145,21 +157,15 @@ def adoption_date(doc: Resolution) -> tuple[dt.date | None, str]:
     return None, "unknown"
 
 
-def _drop_spans(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_spans(v) for k, v in value.items() if k != "span"}
-    if isinstance(value, list):
-        return [_drop_spans(v) for v in value]
-    return value
-
-
 def content_hash(doc: Resolution, length: int = 8) -> str:
     """Short SHA-256 of the document content (spans and source facts left out), so that it
-    survives a model → AKN → model round trip and does not depend on the input format."""
-    data = _drop_spans(doc.model_dump(mode="json", exclude_none=True))
-    data.pop("source", None)
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+    survives a model → AKN → model round trip and does not depend on the input format.
+
+    The content is the model's JSON (pydantic's serialiser, in field order) with every
+    ``"span":{…}`` member cut out; what is hashed is a canonical form, not JSON to read.
+    """
+    data = doc.model_dump_json(exclude_none=True, exclude={"source"})
+    return hashlib.sha256(grammar.JSON_SPAN_MEMBER.sub("", data).encode("utf-8")).hexdigest()[:length]
 
 
 def _province(council: Council | None) -> Any:
