@@ -695,3 +695,27 @@ def test_generated_models_round_trip_through_valid_akn(doc: Resolution) -> None:
     assert back.model_dump() == doc.model_dump()
     plain = to_akn(doc)
     assert without_spans(from_akn(plain).model_dump()) == without_spans(doc.model_dump())
+
+
+def test_content_hash_ignores_exactly_the_spans(seed_doc: Resolution) -> None:
+    """The content key is the model's JSON with the span members cut out, nothing more."""
+    import json
+
+    from nghiquyet.writers.frbr import _without_spans
+
+    data = seed_doc.model_dump_json(exclude_none=True)
+    expected = without_spans(seed_doc.model_dump(mode="json", exclude_none=True))
+    assert data.count('"span":{') > 50
+    assert json.loads(_without_spans(data)) == expected
+
+
+@given(st.text(max_size=30))
+def test_slugify_matches_decompose_and_strip(text: str) -> None:
+    """The translate table is only a fast path of "decompose, drop the marks, ASCII"."""
+    import unicodedata
+
+    from nghiquyet import grammar
+
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+                    if not unicodedata.combining(c)).lower()
+    assert slugify(text) == grammar.SLUG_SEPARATOR.sub("-", plain).strip("-")

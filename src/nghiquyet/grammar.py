@@ -790,14 +790,6 @@ linking to "#dieu_5" without one is a cross-reference, not a note."""
 
 # --- Akoma Ntoso writer, reader and validation (issue: Akoma Ntoso 3.0) ----------------
 
-JSON_SPAN_MEMBER = regex.compile(r"""
-    , "span" : \{ [^{}]* \}        # a member after another: take the comma before it
-    | "span" : \{ [^{}]* \} ,?     # the first member: take the comma after it
-    """, V)
-"""A ``"span"`` member in the model's compact JSON, with its comma, so that cutting it leaves
-the JSON the model would give without spans. A span is a flat object of numbers, and the key
-cannot occur inside a string value (quotes there are escaped)."""
-
 SLUG_SEPARATOR = regex.compile(r"[^a-z0-9]+")
 """Runs of characters an ASCII slug replaces by one "-" (applied after folding to ASCII)."""
 

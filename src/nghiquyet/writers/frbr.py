@@ -157,15 +157,30 @@ def adoption_date(doc: Resolution) -> tuple[dt.date | None, str]:
     return None, "unknown"
 
 
+def _without_spans(data: str) -> str:
+    """Compact model JSON with every ``"span"`` member cut out, commas mended: the JSON the
+    model would give without spans. A span is a flat object of numbers, and the key cannot
+    occur inside a string value (quotes there are escaped), so cutting at the key is exact."""
+    pieces = data.split('"span":{')
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        rest = piece[piece.index("}") + 1:]
+        if out[-1].endswith(","):  # a member after another: drop the comma before it
+            out[-1] = out[-1][:-1]
+        elif rest.startswith(","):  # the first member: drop the comma after it
+            rest = rest[1:]
+        out.append(rest)
+    return "".join(out)
+
+
 def content_hash(doc: Resolution, length: int = 8) -> str:
     """Short SHA-256 of the document content (spans and source facts left out), so that it
     survives a model → AKN → model round trip and does not depend on the input format.
 
-    The content is the model's JSON (pydantic's serialiser, in field order) with every
-    ``"span":{…}`` member cut out; what is hashed is a canonical form, not JSON to read.
+    The content is the model's compact JSON from pydantic's serialiser, in field order.
     """
-    data = doc.model_dump_json(exclude_none=True, exclude={"source"})
-    return hashlib.sha256(grammar.JSON_SPAN_MEMBER.sub("", data).encode("utf-8")).hexdigest()[:length]
+    data = _without_spans(doc.model_dump_json(exclude_none=True, exclude={"source"}))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:length]
 
 
 def _province(council: Council | None) -> Any:
