@@ -162,3 +162,11 @@ def test_safe_text_chars_hold_no_repair_suspect() -> None:
 @given(st.text(alphabet=" .;:!?…\"”)aà1\u00a0\t", max_size=12))
 def test_ends_sentence_agrees_with_the_pattern(text: str) -> None:
     assert g.ends_sentence(text) == bool(g.SENTENCE_END.search(text))
+
+
+@given(st.text(alphabet=" -–aĐà1(\"“%\u00a0\t\r\n\u2028\u00aa", max_size=10))
+def test_line_helpers_agree_with_their_patterns(text: str) -> None:
+    assert g.split_lines(text) == g.LINE_BREAK.split(text)
+    line = text.replace("\r", "").replace("\n", "")
+    assert g.starts_lower(line) == bool(g.STARTS_LOWER.match(line))
+    assert g.hyphen_end(line) == bool(g.HYPHEN_END.search(line))

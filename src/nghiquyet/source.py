@@ -222,7 +222,7 @@ def lines_from_text(text: str, diags: Diagnostics, *, first_line: int = 1,
     Line numbers count every physical line, blank ones included, so spans point at the file.
     """
     lines: list[Line] = []
-    for number, raw in enumerate(grammar.LINE_BREAK.split(text), start=first_line):
+    for number, raw in enumerate(grammar.split_lines(text), start=first_line):
         if not raw.strip():
             continue
         span = Span(number, None, page, None)

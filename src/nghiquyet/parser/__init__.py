@@ -67,7 +67,7 @@ def _preamble_continues(doc: Doc, i: int) -> bool:
         return False
     prev = doc.lines[i - 1].text
     open_end = not grammar.ends_sentence(prev)
-    lower = bool(grammar.STARTS_LOWER.match(doc.lines[i].text))
+    lower = grammar.starts_lower(doc.lines[i].text)
     if doc.blank_before(i):
         return open_end and lower
     return doc.wrapped or (open_end and lower)

@@ -121,7 +121,7 @@ def _continues(doc: Doc, i: int, rule: str, m: regex.Match[str] | None,
     blank = doc.blank_before(i)
     if doc.style_break(i):
         return False
-    starts_lower = bool(grammar.STARTS_LOWER.match(doc.lines[i].text))
+    starts_lower = grammar.starts_lower(doc.lines[i].text)
     if rule != "text":
         if not open_end or blank:
             return False

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from nghiquyet import grammar
 from nghiquyet.model import (
     Closing, Effect, PassingClause, Recipient, RecipientGroup, Recipients, Signature, TextLine,
@@ -141,8 +143,9 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
                 group_start = len(entries)
                 i += 1
                 continue
-            if grammar.RECIPIENT.match(text) or grammar.ARCHIVE.match(folded) or not entries:
-                purpose = _add_entry(entries, text, span)
+            entry_m = grammar.RECIPIENT.match(text)
+            if entry_m or grammar.ARCHIVE.match(folded) or not entries:
+                purpose = _add_entry(entries, text, span, entry_m)
                 if purpose is not None:
                     groups.append(_group(entries, group_start, len(entries), purpose,
                                          purpose.strip("() ;.")))
@@ -152,7 +155,7 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
             if not grammar.PERSON_NAME.match(text) or not grammar.ends_sentence(entries[-1].raw):
                 last = entries[-1]
                 raw = f"{last.raw} {text}"
-                entries[-1] = _entry(raw, last.span.through(span))
+                entries[-1] = _entry(raw, last.span.through(span), grammar.RECIPIENT.match(raw))
                 i += 1
                 continue
         if is_signature_line or (sig_first is not None and _is_name(text)) \
@@ -225,8 +228,7 @@ def _strip_name(name: str | None) -> str | None:
     return name.strip("* ") or None if name else None
 
 
-def _entry(raw: str, span: Span) -> Recipient:
-    m = grammar.RECIPIENT.match(raw)
+def _entry(raw: str, span: Span, m: regex.Match[str] | None) -> Recipient:
     text = raw
     if m is not None:
         text = m["text"]
@@ -234,10 +236,12 @@ def _entry(raw: str, span: Span) -> Recipient:
     return Recipient(text=text.strip(), raw=raw, archive=archive, span=span)
 
 
-def _add_entry(entries: list[Recipient], raw: str, span: Span) -> str | None:
-    """Append an entry; return the purpose note printed beside it, if any."""
-    entry = _entry(raw, span)
-    m = grammar.RECIPIENT.match(raw)
+def _add_entry(entries: list[Recipient], raw: str, span: Span,
+               m: regex.Match[str] | None = None) -> str | None:
+    """Append an entry (``m``: its :data:`~nghiquyet.grammar.RECIPIENT` match, when already
+    made); return the purpose note printed beside it, if any."""
+    m = m or grammar.RECIPIENT.match(raw)
+    entry = _entry(raw, span, m)
     purpose = m["purpose"] if m is not None and m["purpose"] else None
     entries.append(entry)
     return purpose

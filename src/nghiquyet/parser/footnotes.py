@@ -21,6 +21,8 @@ from nghiquyet.parser.lines import Doc
 from nghiquyet.source import Line
 
 _WINDOW = 120
+_NOTE_FIRST = frozenset("0123456789[")
+"""What a footnote body line can start with (its label must be the ASCII number expected)."""
 """How many lines before a footnote body its marker may stand (about two pages)."""
 
 
@@ -58,7 +60,8 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
     i = 0
     n = len(lines)
     while i < n:
-        body = grammar.FOOTNOTE_BODY.match(lines[i].text)
+        text = lines[i].text
+        body = grammar.FOOTNOTE_BODY.match(text) if text[:1] in _NOTE_FIRST else None
         if body is None or body["label"] != str(expected) or i == 0:
             i += 1
             continue
@@ -80,7 +83,7 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
                 and lines[j].span.line == (lines[j - 1].span.end_line or lines[j - 1].span.line) + 1 \
                 and not lines[j].paragraph_start \
                 and not grammar.ends_sentence(lines[j - 1].text) \
-                and grammar.STARTS_LOWER.match(lines[j].text) \
+                and grammar.starts_lower(lines[j].text) \
                 and not grammar.FOOTNOTE_BODY.match(lines[j].text) \
                 and not _starts_structure(folded[j]):
             j += 1

@@ -120,7 +120,7 @@ def join_lines(lines: list[Line], *, strip_prefix: int = 0) -> Joined:
             text = text.lstrip()
             cut += lead
         if parts:
-            if not grammar.HYPHEN_END.search(parts[-1]):
+            if not grammar.hyphen_end(parts[-1]):
                 parts.append(" ")
                 length += 1
         for marker in line.markers:

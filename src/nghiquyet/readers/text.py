@@ -161,7 +161,7 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
         diags.add("NQ115")
     lines: list[Line] = []
     emphasis = _Emphasis()
-    raw_lines = grammar.LINE_BREAK.split(text)
+    raw_lines = grammar.split_lines(text)
     flagged = lines_needing_repair(raw_lines)
     for number, whole in enumerate(raw_lines, start=1):
         if not whole.strip():
