@@ -69,26 +69,35 @@ def _name_follows(doc: Doc, i: int, end: int) -> bool:
     return False
 
 
-_CLOSING_FIRST = frozenset("NnTtKkQqCcPpỦỦUuHh*")
-"""First characters of the lines that can open the closing (a cheap filter)."""
+_HEADING_FIRST = frozenset("Nn*_")
+"""First characters of "Nơi nhận:" and of the passing clause ("Nghị quyết này …")."""
+_AUTHORITY_FIRST = frozenset("TKQ")
+"""First characters of the authority prefixes (TM., KT., TL., TUQ., Q.)."""
+_ROLE_FIRST = frozenset("PpCcTỦ")
+"""First characters of the signer's roles (PHÓ/CHỦ TỊCH, TRƯỞNG BAN, ỦY VIÊN, CHÁNH …)."""
 
 
 def closing_starts(doc: Doc, i: int, end: int) -> bool:
-    """Does line i start the closing (passing clause, signature or recipients)?"""
+    """Does line i start the closing (passing clause, signature or recipients)?
+
+    Each pattern is tried only on lines that start with one of its first characters (the
+    parser asks this of every body line)."""
     line = doc.lines[i]
     if line.zone in (Zone.SIGNATURE, Zone.RECIPIENTS):
         return True
     folded = doc.folded[i]
-    if folded[:1] not in _CLOSING_FIRST:
-        return False
-    if grammar.RECIPIENTS_HEADING.match(folded):
+    if folded[:1] in _HEADING_FIRST:
+        if grammar.RECIPIENTS_HEADING.match(folded):
+            return True
+        if grammar.PASSING_START.match(folded) and (i == 0 or doc.blank_before(i) or
+                                                  grammar.ends_sentence(doc.lines[i - 1].text)):
+            return True
+    first = line.text[:1]
+    if first in _AUTHORITY_FIRST and grammar.SIGNATURE_AUTHORITY.match(line.text) \
+            and _name_follows(doc, i, end):
         return True
-    if grammar.PASSING_START.match(folded) and (i == 0 or doc.blank_before(i) or
-                                          grammar.ends_sentence(doc.lines[i - 1].text)):
-        return True
-    if grammar.SIGNATURE_AUTHORITY.match(line.text) and _name_follows(doc, i, end):
-        return True
-    return bool(grammar.SIGNATURE_ROLE.match(line.text) and _name_follows(doc, i, end))
+    return first in _ROLE_FIRST and bool(grammar.SIGNATURE_ROLE.match(line.text)) \
+        and _name_follows(doc, i, end)
 
 
 def parse_closing(doc: Doc, start: int, end: int) -> Closing:
