@@ -170,3 +170,24 @@ def test_line_helpers_agree_with_their_patterns(text: str) -> None:
     line = text.replace("\r", "").replace("\n", "")
     assert g.starts_lower(line) == bool(g.STARTS_LOWER.match(line))
     assert g.hyphen_end(line) == bool(g.HYPHEN_END.search(line))
+
+
+_OLD_FOLD = regex.compile(r"""
+    (?<! [qQ] ) (?P<v> [oOuU] ) (?P<t> [àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ] ) (?! \p{L} )
+    """, regex.VERBOSE)
+"""The fold as one lookaround pattern: the reference the fast version is checked against."""
+
+
+def _old_fold(text: str) -> str:
+    import unicodedata
+
+    def repl(m: regex.Match[str]) -> str:
+        base, tone = g._BASE_TONE[m["t"]]
+        return unicodedata.normalize("NFC", m["v"] + tone) + base
+    return _OLD_FOLD.sub(repl, text)
+
+
+@given(st.text(alphabet="qQoOuUàáỳÝẸeaỹ hn1ß\u0301", max_size=12))
+def test_fold_agrees_with_the_lookaround_pattern(text: str) -> None:
+    assert g.fold(text) == _old_fold(text)
+    assert len(g.fold(text)) == len(text)

@@ -96,25 +96,29 @@ VNI_MARKERS = regex.compile(r"(?:[aeoAEOuUyYiI][ùøûõïaâeôöáàåäã]|ñ
 
 # --------------------------------------------------------------------------- tone folding
 
-_FOLD = regex.compile(r"""
-    (?<! [qQ] )                       # "quý", "quà": u belongs to the consonant qu
-    (?P<v> [oOuU] )                   # o / u of the open diphthongs oa, oe, uy
-    (?P<t> [àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ] )   # toned second vowel (new style)
-    (?! \p{L} )                       # open syllable only: "hoàn" has one spelling
-    """, V)
-_TONE_OF = {
-    "à": "\u0300", "á": "\u0301", "ả": "\u0309", "ã": "\u0303", "ạ": "\u0323",
-}
+FOLD_PAIR = re.compile(r"[oOuU][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ]")
+"""The o / u of an open diphthong (oa, oe, uy) before its toned second vowel, new style
+("oà", "uý"). Two more conditions are checked by :func:`fold` on each candidate, where they
+cost nothing: no "q" before it ("quý", "quà": the u belongs to the consonant qu), and no letter
+after it (an open syllable only: "hoàn" has one spelling). A plain pair of classes, so the
+standard library's engine finds the candidates, several times faster than a lookaround
+pattern over a whole document."""
+
 _BASE_TONE: dict[str, tuple[str, str]] = {}
 for _base, _forms in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ"),
                       ("A", "ÀÁẢÃẠ"), ("E", "ÈÉẺẼẸ"), ("Y", "ỲÝỶỸỴ")):
     for _form, _tone in zip(_forms, "\u0300\u0301\u0309\u0303\u0323", strict=True):
         _BASE_TONE[_form] = (_base, _tone)
+_FOLDED_PAIR = {v + t: unicodedata.normalize("NFC", v + tone) + base
+                for v in "oOuU" for t, (base, tone) in _BASE_TONE.items()}
+""""oà" → "òa", "uý" → "úy" …: the old-style spelling of each new-style pair."""
 
 
-def _fold_match(m: regex.Match[str]) -> str:
-    base, tone = _BASE_TONE[m["t"]]
-    return unicodedata.normalize("NFC", m["v"] + tone) + base
+def _fold_match(m: re.Match[str]) -> str:
+    text, start, end = m.string, m.start(), m.end()
+    if (start and text[start - 1] in "qQ") or text[end:end + 1].isalpha():  # isalpha: \p{L}
+        return m.group()
+    return _FOLDED_PAIR[m.group()]
 
 
 def fold(text: str) -> str:
@@ -123,7 +127,7 @@ def fold(text: str) -> str:
     >>> fold("Khoá XVII, Uỷ ban, hoà bình, hoàn thành, quý")
     'Khóa XVII, Ủy ban, hòa bình, hoàn thành, quý'
     """
-    return _FOLD.sub(_fold_match, text)
+    return FOLD_PAIR.sub(_fold_match, text)
 
 
 # --------------------------------------------------------------------------- header

@@ -178,12 +178,15 @@ def _mark_indicators(drafts: list[Draft], doc: Doc) -> None:
     An indicator has no children: whatever nested under it (a paragraph after the list)
     moves up to follow it in its parent.
     """
+    lists: dict[int, bool] = {}  # id(parent) → does it introduce indicators?
     for draft, path in list(walk(drafts)):
         if draft.kind != "item" or not path:
             continue
         parent = path[-1]
-        intro = f"{parent.heading or ''} {parent.text or ''}"
-        if grammar.INDICATOR_LIST.search(grammar.fold(intro)):
+        if id(parent) not in lists:
+            intro = f"{parent.heading or ''} {parent.text or ''}"
+            lists[id(parent)] = bool(grammar.INDICATOR_LIST.search(grammar.fold(intro)))
+        if lists[id(parent)]:
             draft.kind = "indicator"
             if draft.children:
                 at = parent.children.index(draft) + 1

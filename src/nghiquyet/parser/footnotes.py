@@ -54,9 +54,13 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
     notes: list[FoundNote] = []
     expected = 1
     marker_lines: dict[str, list[int]] = {}
-    for k, text in enumerate(folded):
-        for m in grammar.GLUED_MARKER.finditer(text):
-            marker_lines.setdefault(m["label"], []).append(k)
+    # one scan of the whole text (no marker spans a line break), matches mapped to their lines
+    k, line_end = 0, len(folded[0]) if folded else 0
+    for m in grammar.GLUED_MARKER.finditer("\n".join(folded)):
+        while m.start() > line_end:
+            k += 1
+            line_end += 1 + len(folded[k])
+        marker_lines.setdefault(m["label"], []).append(k)
     i = 0
     n = len(lines)
     while i < n:
