@@ -22,6 +22,7 @@ and the eId rules; this module is their single implementation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -87,11 +88,13 @@ _FORMULA_COUNCIL, _FORMULA_ENACTING, _FORMULA_ADOPTION = (
     "councilLine", "enactingFormula", "adoptionFormula")
 
 
+@functools.cache
 def q(tag: str) -> str:
-    """Clark name of an AKN element."""
+    """Clark name of an AKN element (cached: the writer asks for the same few hundred names)."""
     return f"{{{AKN_NS}}}{tag}"
 
 
+@functools.cache
 def n(name: str) -> str:
     """Clark name of an ``nq:`` attribute or element."""
     return f"{{{NQ_NS}}}{name}"
@@ -1087,7 +1090,7 @@ class _Writer:
 
 
 def _sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None) -> etree._Element:
-    return etree.SubElement(parent, q(tag), attrib or {})
+    return etree.SubElement(parent, q(tag), attrib) if attrib else etree.SubElement(parent, q(tag))
 
 
 def _leaf(parent: etree._Element, tag: str, **attrib: str) -> etree._Element:
