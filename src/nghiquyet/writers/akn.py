@@ -262,6 +262,9 @@ def fill(parent: etree._Element, text: str, ranges: Sequence[_Range] = (),
     When elements of one key do not appear in the model's order, each gets its model index in
     ``nq:fix`` (``"i"``).
     """
+    if not ranges and not points:  # plain text, the common case
+        _Cursor(parent).text(text)
+        return
     size = len(text)
     roots, rejected = _nest(ranges, size)
     loose: list[_Point] = list(points)
@@ -1132,12 +1135,16 @@ def _indent(element: etree._Element, level: int = 0) -> None:
     """Indent element-only content; mixed content (``<p>`` …) is left exactly as written."""
     if element.tag in _MIXED_TAGS or not len(element) or (element.text and element.text.strip()):
         return
-    pad = "\n" + "  " * (level + 1)
+    pad = _PADS[level + 1] if level + 1 < len(_PADS) else "\n" + "  " * (level + 1)
     element.text = pad
     for child in element:
         child.tail = pad
-        _indent(child, level + 1)
-    element[-1].tail = "\n" + "  " * level
+        if len(child):
+            _indent(child, level + 1)
+    element[-1].tail = _PADS[level] if level < len(_PADS) else "\n" + "  " * level
+
+
+_PADS = tuple("\n" + "  " * k for k in range(24))
 
 
 def to_akn_with_diagnostics(document: Resolution, *, generated_on: dt.date | None = None,
