@@ -2,7 +2,11 @@
 ``extract_words(extra_attrs=["fontname", "size"])`` over the same pages (the baseline, measured
 in the same run), plus peak memory of a 53-page parse in a fresh process.
 
-    python benchmarks/bench_pdf.py [--repeat 5]
+    python benchmarks/bench_pdf.py [--repeat 5] [--stages]
+
+``--stages`` adds where each pipeline's time goes: for pdfplumber, its page parsing (the
+objects that ``extract_words`` works from too), the reader's own work on top of it and the
+parser; for pdfium, the reader and the parser.
 """
 
 from __future__ import annotations
@@ -44,6 +48,40 @@ def median_s(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def pdfplumber_objects(path: Path) -> int:
+    """pdfplumber's parsing of every page, the part of the baseline the reader shares."""
+    import pdfplumber
+
+    chars = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars += len(page.objects.get("char", []))
+            page.close()
+    return chars
+
+
+def stage_times(path: Path, repeat: int) -> dict[str, float]:
+    """Median seconds of each stage of both pipelines on one file."""
+    from nghiquyet.readers.pdf import read_pdf
+    from nghiquyet.readers.pdfium import read_pdf_fast
+
+    data = path.read_bytes()
+    return {
+        "pdfplumber_objects_s": median_s(lambda: pdfplumber_objects(path), repeat),
+        "pdfplumber_reader_s": median_s(lambda: read_pdf(data, path.name), repeat),
+        "pdfium_reader_s": median_s(lambda: read_pdf_fast(data, path.name), repeat),
+    }
+
+
+def print_stages(stages: dict[str, float], result: dict[str, float]) -> None:
+    objects, reader = stages["pdfplumber_objects_s"], stages["pdfplumber_reader_s"]
+    fast = stages["pdfium_reader_s"]
+    plumber_parser, fast_parser = result["pdfplumber_s"] - reader, result["pdfium_s"] - fast
+    print(f"{'':<22} stages: pdfplumber objects {objects * 1000:.0f} ms, reader's own work "
+          f"{(reader - objects) * 1000:.0f} ms, parser {plumber_parser * 1000:.0f} ms; "
+          f"pdfium reader {fast * 1000:.1f} ms, parser {fast_parser * 1000:.1f} ms")
+
+
 PEAK = """
 import sys, nghiquyet
 nghiquyet.parse_file(sys.argv[1], pdf_engine=sys.argv[2])
@@ -62,6 +100,7 @@ def peak_mb(path: Path, engine: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--stages", action="store_true", help="also time each stage")
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     print(f"{'file':<22} {'pages':>5} {'extract_words':>14} {'pdfplumber':>11} {'ratio':>6}"
@@ -91,6 +130,10 @@ def main() -> None:
         print(f"{'':<22} pages/s: pdfplumber {r['pdfplumber_pages_per_s']:.1f}, pdfium "
               f"{r['pdfium_pages_per_s']:.1f}; peak RSS {r['peak_mb_pdfplumber']:.0f} MB / "
               f"{r['peak_mb_pdfium']:.0f} MB")
+        if args.stages:
+            stages = stage_times(path, args.repeat)
+            r.update(stages)
+            print_stages(stages, r)
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "pdf.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -573,6 +573,33 @@ def test_fake_bold_duplicates_are_removed() -> None:
         ("Drawn twice", True), ("Drawn once", False)]
 
 
+def test_fake_bold_search_finds_every_twin() -> None:
+    """The pdfplumber reader's linear-time search for duplicate glyphs (a grid of cells)
+    drops exactly what the pairwise rule drops: the same glyph within the tolerance of a kept
+    one, on cell edges and at negative positions too."""
+    from nghiquyet.readers.layout import DEDUPE_TOLERANCE
+    from nghiquyet.readers.pdf import _Char, _dedupe_chars
+
+    rng = random.Random(7)
+    offsets = [0.0, 0.5, 0.99, 1.0, 1.01, 1.5, 1.99, 2.0, 2.01]
+    chars: list[_Char] = []
+    for _ in range(600):
+        x = rng.choice([-3.0, 0.0, 1.0, 2.0, 7.0]) + rng.choice(offsets) * rng.choice([1, -1])
+        y = rng.choice([-1.0, 0.0, 3.0]) + rng.choice(offsets) * rng.choice([1, -1])
+        chars.append((True, rng.choice("ab"), "F1", rng.choice([12.0, 12.001, 13.0]), x,
+                      x + 5, y, y + 12, 700 - y - 12, (1.0, 0.0, 0.0, 1.0, x, 700 - y - 10)))
+    expected: list[_Char] = []
+    for c in chars:
+        if not any(k[1:3] == c[1:3] and round(k[3], 2) == round(c[3], 2)
+                   and abs(k[4] - c[4]) <= DEDUPE_TOLERANCE
+                   and abs(k[6] - c[6]) <= DEDUPE_TOLERANCE for k in expected):
+            expected.append(c)
+    kept = list(chars)
+    doubled = _dedupe_chars(kept)
+    assert kept == expected
+    assert doubled and len(expected) < len(chars)
+
+
 def test_running_header_is_removed() -> None:
     pages = [text(72, 40, "HDND TINH HAI DUONG - BAN SAO") + text(72, 100, f"Body of page {n}")
              + text(72, 118, "More text.") for n in range(1, 5)]

@@ -42,7 +42,16 @@ from nghiquyet.errors import (
 )
 from nghiquyet.limits import Limits
 from nghiquyet.readers import legacy
-from nghiquyet.source import FootnoteBody, Line, Marker, SourceText, Span, Zone, normalise_line
+from nghiquyet.source import (
+    FootnoteBody,
+    Line,
+    Marker,
+    SourceText,
+    Span,
+    Zone,
+    lines_needing_repair,
+    normalise_line,
+)
 
 # --------------------------------------------------------------------------- tuning
 
@@ -79,6 +88,8 @@ REPLACEMENT = "\ufffd"
 """What an unmapped glyph becomes in the text: the text is incomplete and says so."""
 SYMBOL_BULLET = "•"
 """What a private-use bullet of a symbol font (Word's list bullets) becomes."""
+FIRST_PRIVATE_USE = "\ue000"
+"""Private-use code points and the ligatures of :data:`LIGATURES` all lie at or above this."""
 
 
 # --------------------------------------------------------------------------- page input
@@ -183,8 +194,9 @@ def clean_text(text: str, font: str) -> tuple[str, int]:
     A glyph without Unicode (NUL, "(cid:N)") becomes U+FFFD; a private-use code point does too,
     except in symbol fonts where it is a list bullet.
     """
-    if text.isascii() and "\x00" not in text and "(cid:" not in text:
-        return text, 0
+    if ("\x00" not in text and "(cid:" not in text
+            and (text.isascii() or max(text) < FIRST_PRIVATE_USE)):
+        return text, 0  # nothing to do (Vietnamese text included): no ligature, no private use
     if grammar.UNMAPPED_GLYPH.match(text):
         return REPLACEMENT, 1
     text = text.translate(LIGATURES)
@@ -224,15 +236,20 @@ def convert_legacy(text: str, encoding: str) -> str:
 def dedupe_runs(runs: list[Run]) -> list[Run]:
     """Drop runs drawn twice at (almost) the same place; the kept run is marked fake-bold."""
     kept: list[Run] = []
-    seen: dict[tuple[str, float], list[Run]] = defaultdict(list)
+    seen: dict[tuple[str, float], list[Run]] = {}
     for run in runs:
         key = (run.text.strip(), round(run.size, 1))
-        twin = next((k for k in seen[key] if abs(k.x0 - run.x0) <= DEDUPE_TOLERANCE
+        same = seen.get(key)
+        if same is None:  # the usual case: no other run with this text and size
+            seen[key] = [run]
+            kept.append(run)
+            continue
+        twin = next((k for k in same if abs(k.x0 - run.x0) <= DEDUPE_TOLERANCE
                      and abs(k.baseline - run.baseline) <= DEDUPE_TOLERANCE), None)
         if twin is not None:
             twin.fake_bold = True
             continue
-        seen[key].append(run)
+        same.append(run)
         kept.append(run)
     return kept
 
@@ -308,6 +325,8 @@ def _text_size(row: _Row) -> float:
 
 def _main_baseline(runs: Sequence[Run]) -> tuple[float, float]:
     """Baseline and size of the largest text in a row (superscripts excluded)."""
+    if len(runs) == 1:
+        return runs[0].baseline, runs[0].size
     biggest = max(runs, key=lambda r: (r.size, len(r.text.strip())))
     return biggest.baseline, biggest.size
 
@@ -365,27 +384,32 @@ def _assemble(runs: Sequence[Run], *, footnote: bool = False) -> _Assembled:
     Superscript digits become markers (their digits leave the text; "m²" stays text); in the
     footnote area the first run, when it is a separate number, is the footnote's label. A space
     goes between runs when either side has one or the gap is wider than :data:`SPACE_GAP`.
+    Bold, italic and size are those of most of the text (raised runs aside).
     """
+    if len(runs) == 1 and runs[0].text.strip() and runs[0].size >= 0:
+        return _assemble_one(runs[0])  # (a negative size, upside-down text, counts as raised)
     baseline, size = _main_baseline(runs)
     parts: list[str] = []
     markers: list[tuple[str, str]] = []
     label: str | None = None
     prev_x1: float | None = None
     prev_size = size
-    styles = Counter[tuple[bool, bool]]()
-    sizes = Counter[float]()
+    total = bold_weight = italic_weight = 0
+    sizes: dict[float, int] = {}
     visible = [r for r in runs if r.text.strip()]
     for index, run in enumerate(visible):
         text = run.text
         raised = _is_raised(run, baseline, size)
-        m = grammar.FOOTNOTE_LABEL.match(text)
-        if footnote and index == 0 and m and len(visible) > 1:
-            label = m["label"]
-            prev_x1 = run.x1
-            continue
-        if raised and m and not footnote:
+        if footnote and index == 0 and len(visible) > 1:
+            m = grammar.FOOTNOTE_LABEL.match(text)
+            if m:
+                label = m["label"]
+                prev_x1 = run.x1
+                continue
+        if raised and not footnote:
+            m = grammar.FOOTNOTE_LABEL.match(text)
             before = "".join(parts)
-            if not grammar.UNIT_BEFORE_EXPONENT.search(before):
+            if m and not grammar.UNIT_BEFORE_EXPONENT.search(before):
                 markers.append((m["label"], before))
                 prev_x1 = run.x1 if prev_x1 is None else max(prev_x1, run.x1)
                 continue
@@ -403,16 +427,25 @@ def _assemble(runs: Sequence[Run], *, footnote: bool = False) -> _Assembled:
         if not raised:
             weight = len(text.strip())
             bold, italic = font_style(run.font)
-            styles[(bold or run.fake_bold, italic)] += weight
-            sizes[round(run.size, 1)] += weight
-    total = sum(styles.values())
+            total += weight
+            bold_weight += weight if bold or run.fake_bold else 0
+            italic_weight += weight if italic else 0
+            key = round(run.size, 1)
+            sizes[key] = sizes.get(key, 0) + weight
     return _Assembled(
         text="".join(parts).strip(), markers=markers, label=label,
         x0=round(min(r.x0 for r in visible), 2), x1=round(max(r.x1 for r in visible), 2),
         baseline=round(baseline, 2),
-        size=sizes.most_common(1)[0][0] if sizes else round(size, 1),
-        bold=sum(w for (b, _i), w in styles.items() if b) * 2 > total,
-        italic=sum(w for (_b, i), w in styles.items() if i) * 2 > total)
+        size=max(sizes, key=sizes.__getitem__) if sizes else round(size, 1),  # first of equals
+        bold=bold_weight * 2 > total, italic=italic_weight * 2 > total)
+
+
+def _assemble_one(run: Run) -> _Assembled:
+    """:func:`_assemble` of a row that is one visible run (most rows): no marker, no label."""
+    bold, italic = font_style(run.font)
+    return _Assembled(text=run.text.strip(), markers=[], label=None, x0=round(run.x0, 2),
+                      x1=round(run.x1, 2), baseline=round(run.baseline, 2),
+                      size=round(run.size, 1), bold=bold or run.fake_bold, italic=italic)
 
 
 # --------------------------------------------------------------------------- columns
@@ -599,13 +632,13 @@ class LayoutBuilder:
             if page.image_cover >= 0.3:
                 self.scanned.append(page.number)
             return
+        page_sizes: dict[float, int] = {}
         for run in runs:
-            self.size_weight[round(run.size, 1)] += len(run.text.strip())
+            key = round(run.size, 1)
+            page_sizes[key] = page_sizes.get(key, 0) + len(run.text.strip())
+        self.size_weight.update(page_sizes)
         rows = _cluster_rows(runs)
-        page_sizes = Counter[float]()
-        for run in runs:
-            page_sizes[round(run.size, 1)] += len(run.text.strip())
-        body = page_sizes.most_common(1)[0][0]
+        body = max(page_sizes, key=page_sizes.__getitem__)  # the first of equal weights
         lo = min(row.x0 for row in rows)
         hi = max(row.x1 for row in rows)
 
@@ -807,12 +840,14 @@ class LayoutBuilder:
         _paragraph_starts(body, self._body_size())
         for zone in (Zone.HEADER_LEFT, Zone.HEADER_RIGHT, Zone.RECIPIENTS, Zone.SIGNATURE):
             _zone_starts([r for r in self.records if r.zone is zone])
-        lines = [line for rec in self.records for line in self._lines(rec)]
+        suspects = self._repair_suspects()
+        lines = [line for rec in self.records for line in self._lines(rec, id(rec) in suspects)]
         footnotes = []
         for label, records in self.footnotes:
             for k, rec in enumerate(records):
                 rec.paragraph_start = k == 0
-            flines = tuple(line for rec in records for line in self._lines(rec))
+            flines = tuple(line for rec in records
+                           for line in self._lines(rec, id(rec) in suspects))
             if flines:
                 footnotes.append(FootnoteBody(label, flines))
         return SourceText(self.name, "pdf", tuple(lines), self.diags, tuple(footnotes),
@@ -841,15 +876,23 @@ class LayoutBuilder:
         if drop:
             self.records = [r for i, r in enumerate(self.records) if i not in drop]
 
-    def _lines(self, rec: _LineRec) -> list[Line]:
+    def _repair_suspects(self) -> set[int]:
+        """Ids of the records whose text may need a Unicode repair (one scan of all of them);
+        the others are normalised without the repair checks, with the same result."""
+        records = self.records + [rec for _label, recs in self.footnotes for rec in recs]
+        return {id(records[i]) for i in lines_needing_repair([rec.raw for rec in records])}
+
+    def _lines(self, rec: _LineRec, repairs: bool = True) -> list[Line]:
         """Normalise one record into one Line (or several when it exceeds the limit)."""
         span = Span(rec.number, None, rec.page, None)
-        text, original = normalise_line(rec.raw, span, self.diags)
+        text, original = normalise_line(rec.raw, span, self.diags, repairs)
         if not text:
             return []
-        scratch = Diagnostics()
-        markers = tuple(Marker(len(normalise_line(before, span, scratch)[0]), label)
-                        for label, before in rec.markers)
+        markers: tuple[Marker, ...] = ()
+        if rec.markers:  # a marker's offset in the normalised text
+            scratch = Diagnostics()
+            markers = tuple(Marker(len(normalise_line(before, span, scratch)[0]), label)
+                            for label, before in rec.markers)
         indented = rec.x0 - rec.lo >= INDENT_MIN * rec.size
         limit = self.limits.max_line_chars
         pieces = []

@@ -18,9 +18,11 @@ at a time and closed.
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from nghiquyet.errors import CorruptDocumentError, EncryptedDocumentError
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from pdfplumber.page import Page
     from pdfplumber.pdf import PDF
 
-Char = dict[str, Any]
+Obj = dict[str, Any]
 
 OWNER_PASSWORD = (": it is protected by an owner password (copying restricted); remove the "
                   "protection first (e.g. `qpdf --decrypt IN OUT`)")
@@ -118,26 +120,46 @@ def _metadata(info: dict[str, Any]) -> dict[str, str]:
     return meta
 
 
+CHAR_FIELDS = ("upright", "text", "fontname", "size", "x0", "x1", "top", "bottom", "y0",
+               "matrix")
+"""The attributes of a pdfplumber char that the reader uses, in the order of :data:`_Char`."""
+_Char = tuple[bool, str, str, float, float, float, float, float, float, tuple[float, ...]]
+"""A char as a plain tuple of :data:`CHAR_FIELDS` (unpacked by name where it is used: a plain
+tuple unpacks several times faster than a named tuple, and there is one per glyph)."""
+_char_fields = itemgetter(*CHAR_FIELDS)
+_fontname = itemgetter(CHAR_FIELDS.index("fontname"))
+
+
+def _upright_chars(chars: list[Obj]) -> list[_Char]:
+    """The upright chars of a page as :data:`_Char` tuples.
+
+    pdfplumber's char dicts are large and scattered in memory, so they are read once, here,
+    in C (no Python code per char); everything after works on the tuples.
+    """
+    return [c for c in map(_char_fields, chars) if c[0]]
+
+
 @dataclass(slots=True)
 class _PageObjects:
     """What pdfplumber parsed on one page (kept only until the page's runs are built)."""
 
     width: float
     height: float
-    chars: list[Char]
-    thin: list[Char]
+    chars: list[_Char]
+    """Upright chars."""
+    thin: list[Obj]
     """Rectangles and lines (candidates for rules)."""
-    images: list[Char]
+    images: list[Obj]
 
 
 def _page_objects(page: Page) -> _PageObjects:
-    return _PageObjects(float(page.width), float(page.height), list(page.chars),
+    return _PageObjects(float(page.width), float(page.height), _upright_chars(page.chars),
                         [*page.rects, *page.lines], list(page.images))
 
 
 def _page_content(page: _PageObjects, number: int) -> PageContent:
     """Runs, rules and image cover of one page."""
-    chars = [c for c in page.chars if c.get("upright", True)]
+    chars = list(page.chars)
     doubled = _dedupe_chars(chars)
     runs, unmapped = _runs(chars, doubled)
     rules = [Rule(o["x0"], o["x1"], o["top"], o["bottom"]) for o in page.thin
@@ -149,84 +171,160 @@ def _page_content(page: _PageObjects, number: int) -> PageContent:
                        min(1.0, covered / ((page.width * page.height) or 1.0)), unmapped)
 
 
-def _dedupe_chars(chars: list[Char]) -> set[int]:
+DEDUPE_CELL = 2 * DEDUPE_TOLERANCE
+"""Side of a grid cell in :func:`_dedupe_chars`: on each axis, a twin lies in the char's own
+cell or in the neighbouring one on the side of the cell the char is nearer to."""
+GRID_STRIDE = 1 << 16
+"""Cell ``(column, row)`` is filed under the number ``column * GRID_STRIDE + row`` (cells that
+share a number by chance only cost a comparison: the twin test checks real positions)."""
+
+
+def _dedupe_chars(chars: list[_Char]) -> set[int]:
     """Remove duplicate characters of fake-bold text in place; return ids of kept twins.
 
     Same test as ``pdfplumber.Page.dedupe_chars`` (same text, font and size, position within
-    :data:`DEDUPE_TOLERANCE`), using a grid of one-point cells instead of sorting.
+    :data:`DEDUPE_TOLERANCE`), in linear time: kept chars are filed in a grid of cells twice
+    the tolerance wide, so each char looks into four cells. A cell holds the index of the
+    last kept char filed in it, and ``earlier`` chains each kept char to the one filed in the
+    same cell before it (plain integers: nothing per char for the garbage collector).
     """
-    grid: dict[tuple[str, str, float, int, int], list[Char]] = {}
-    kept: list[Char] = []
+    latest: dict[int, int] = {}
+    earlier: list[int] = []
+    kept: list[_Char] = []
     doubled: set[int] = set()
+    filed = latest.keys()
     for char in chars:
-        x, y = char["x0"], char["top"]
-        key = (char["text"], char["fontname"], round(char["size"], 2))
-        cx, cy = int(x), int(y)
-        twin = None
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for other in grid.get((*key, cx + dx, cy + dy), ()):
-                    if (abs(other["x0"] - x) <= DEDUPE_TOLERANCE
-                            and abs(other["top"] - y) <= DEDUPE_TOLERANCE):
-                        twin = other
-                        break
+        _u, _t, _f, _s, x0, _x1, top, _b, _y0, _m = char
+        x, y = x0 / DEDUPE_CELL, top / DEDUPE_CELL
+        column, row = math.floor(x), math.floor(y)
+        near_column = (column - 1 if x - column < 0.5 else column + 1) * GRID_STRIDE
+        near_row = row - 1 if y - row < 0.5 else row + 1
+        home = column * GRID_STRIDE + row
+        cells = (home, home - row + near_row, near_column + row, near_column + near_row)
+        if filed.isdisjoint(cells):  # the usual case, answered without a Python loop
+            twin = None
+        else:
+            twin = _twin(char, kept, latest, earlier, cells)
         if twin is not None:
             doubled.add(id(twin))
             continue
-        grid.setdefault((*key, cx, cy), []).append(char)
+        earlier.append(latest.get(home, -1))
+        latest[home] = len(kept)
         kept.append(char)
     chars[:] = kept
     return doubled
 
 
-def _runs(chars: list[Char], doubled: set[int]) -> tuple[list[Run], int]:
+def _twin(char: _Char, kept: list[_Char], latest: dict[int, int], earlier: list[int],
+          cells: tuple[int, ...]) -> _Char | None:
+    """A kept char in ``cells`` that ``char`` duplicates (same glyph at almost the same place)."""
+    _u, text, fontname, size, x0, _x1, top, _b, _y0, _m = char
+    for cell in cells:
+        index = latest.get(cell, -1)
+        while index >= 0:
+            other = kept[index]
+            _u, other_text, other_font, other_size, other_x0, _x1, other_top, _b, _y0, _m = other
+            if (other_text == text and other_font == fontname
+                    and abs(other_x0 - x0) <= DEDUPE_TOLERANCE
+                    and abs(other_top - top) <= DEDUPE_TOLERANCE
+                    and round(other_size, 2) == round(size, 2)):
+                return other
+            index = earlier[index]
+    return None
+
+
+_Glyph = tuple[str, str, int, bool]
+"""A char's cleaned text, its font without the subset tag, its count of unmapped glyphs, and
+whether the text is only combining marks."""
+
+
+def _glyph(text: str, fontname: str) -> _Glyph:
+    font = strip_subset(str(fontname))
+    cleaned, missing = clean_text(text, font)
+    marks = bool(cleaned) and all(unicodedata.combining(ch) for ch in cleaned)
+    return cleaned, font, missing, marks
+
+
+def _baselines(chars: list[_Char]) -> list[float]:
+    """Each char's baseline: its origin lowered by any text rise.
+
+    pdfminer's matrix leaves the rise out while its box includes it, so a superscript set with
+    ``Ts`` is found from the box offset that differs from the font's usual one (the most
+    common offset of that font on the page).
+    """
+    offsets = [(matrix[5] - y0) / (size or 1.0)
+               for _u, _t, _f, size, _x0, _x1, _top, _b, y0, matrix in chars]
+    counts = Counter[tuple[str, float]]()
+    for (font, offset), count in Counter(zip(map(_fontname, chars), offsets)).items():
+        counts[font, round(offset, 2)] += count  # a page has a few distinct offsets: round those
+    usual: dict[str, float] = {}
+    best: dict[str, int] = {}
+    for (font, offset), count in counts.items():  # of equal counts the first wins, as in
+        if count > best.get(font, 0):             # Counter.most_common
+            best[font], usual[font] = count, offset
+    baselines = []
+    for char, offset in zip(chars, offsets, strict=True):
+        _u, _t, fontname, size, _x0, _x1, _top, bottom, y0, matrix = char
+        baseline = bottom + y0 - matrix[5]
+        rise = usual[fontname] - offset
+        if abs(rise) > 0.02:
+            baseline -= rise * float(size)
+        baselines.append(baseline)
+    return baselines
+
+
+def _runs(chars: list[_Char], doubled: set[int]) -> tuple[list[Run], int]:
     """Join characters into runs; return the runs and the count of unmapped glyphs.
 
-    The baseline is the char's origin lowered by any text rise: pdfminer's matrix leaves the
-    rise out while its box includes it, so a superscript set with ``Ts`` is found from the box
-    offset that differs from the font's usual one.
+    Chars that share font, size and baseline and follow each other closely join; a gap wider
+    than :data:`SPACE_GAP` becomes a space and repeated spaces collapse. A run's text is
+    collected in a list and joined once the run is complete.
     """
-    usual: dict[str, Counter[float]] = {}
-    offsets = []
-    for char in chars:
-        offset = (char["matrix"][5] - char["y0"]) / (char["size"] or 1.0)
-        offsets.append(offset)
-        usual.setdefault(char["fontname"], Counter())[round(offset, 2)] += 1
-    usual_offset = {font: counts.most_common(1)[0][0] for font, counts in usual.items()}
+    glyphs: dict[tuple[str, str], _Glyph] = {}
     runs: list[Run] = []
+    parts: list[str] = []
     unmapped = 0
     current: Run | None = None
+    tail = ""  # the last character of the current run's text
     last_x0 = 0.0
-    for char, offset in zip(chars, offsets, strict=True):
-        size = float(char["size"])
-        font = strip_subset(str(char["fontname"]))
-        rise = usual_offset[char["fontname"]] - offset
-        baseline = char["bottom"] + char["y0"] - char["matrix"][5]
-        if abs(rise) > 0.02:
-            baseline -= rise * size
-        text, missing = clean_text(char["text"], font)
+    for char, baseline in zip(chars, _baselines(chars), strict=True):
+        _u, raw, fontname, size, x0, x1, _top, _b, _y0, _m = char
+        glyph = glyphs.get((raw, fontname))
+        if glyph is None:
+            glyph = glyphs[raw, fontname] = _glyph(raw, fontname)
+        text, font, missing, marks = glyph
         unmapped += missing
-        x0, x1 = float(char["x0"]), float(char["x1"])
-        if current is not None and text and all(unicodedata.combining(ch) for ch in text):
-            current.text += text  # a combining mark drawn apart belongs to the letter before
+        if current is not None and marks:  # a mark drawn apart belongs to the letter before
+            parts.append(text)
+            tail = text[-1]
             continue
+        size, x0 = float(size), float(x0)
+        space = text.isspace()
         if (current is not None and current.font == font and abs(current.size - size) < 0.01
                 and abs(current.baseline - baseline) < 0.01 * size and x0 >= last_x0 - 0.5
                 and x0 - current.x1 <= RUN_BREAK_GAP * size):
-            if text.isspace() and current.text[-1:].isspace():
+            if space and tail.isspace():
                 continue  # PDFium drops repeated spaces too; the gap already shows
-            if (x0 - current.x1 > SPACE_GAP * size and not current.text[-1:].isspace()
-                    and not text.isspace()):
-                current.text += " "
-            current.text += text
-            if not text.isspace():
-                current.x1 = x1
+            if x0 - current.x1 > SPACE_GAP * size and not tail.isspace() and not space:
+                parts.append(" ")
+                tail = " "
+            if text:
+                parts.append(text)
+                tail = text[-1]
+            if not space:
+                current.x1 = float(x1)
         else:
-            current = Run(text, x0, x1 if not text.isspace() else x0, baseline, size, font)
+            if current is not None:
+                current.text = "".join(parts)
+            current = Run(text, x0, float(x1) if not space else x0, baseline, size, font)
             runs.append(current)
-        if id(char) in doubled:
+            parts = [text]
+            tail = text[-1:]
+        if doubled and id(char) in doubled:
             current.fake_bold = True
         last_x0 = x0
+    if current is not None:
+        current.text = "".join(parts)
     return [r for r in runs if r.text.strip()], unmapped
 
 

@@ -97,10 +97,6 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
             e * p + f * r + t, e * q + f * s + u)
 
 
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
-
-
 class _PageReader:
     """Reads one page's objects into a :class:`PageContent` (ctypes buffers reused)."""
 
@@ -125,23 +121,22 @@ class _PageReader:
         self.fonts = {}  # font handles may be freed with their page and their address reused
         textpage = page.get_textpage()
         try:
-            missing = self._unmapped_texts(textpage)
+            missing = self._unmapped_texts(textpage.raw)
             runs: list[Run] = []
             rules: list[Rule] = []
             covered = 0.0
             unmapped = 0
-            for obj, outer in self._objects(page):
-                kind = c.FPDFPageObj_GetType(obj)
+            # the raw handles: pypdfium2's helper objects convert themselves on every call
+            for obj, kind, to_device in self._objects(page.raw, to_page):
                 if kind == c.FPDF_PAGEOBJ_TEXT:
-                    run, lost = self._run(obj, textpage, _multiply(outer, to_page), height,
-                                          missing, runs)
+                    run, lost = self._run(obj, textpage.raw, to_device, height, missing, runs)
                     unmapped += lost
                     if run is not None and runs and _combining_only(run.text):
                         runs[-1].text += run.text.strip()  # a mark drawn apart from its letter
                     elif run is not None:
                         runs.append(run)
                 elif kind in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE):
-                    x0, y0, x1, y1 = self._box(obj, _multiply(outer, to_page), height)
+                    x0, y0, x1, y1 = self._box(obj, to_device, height)
                     if kind == c.FPDF_PAGEOBJ_IMAGE:
                         covered += (max(0.0, min(x1, width) - max(x0, 0.0))
                                     * max(0.0, min(y1, height) - max(y0, 0.0)))
@@ -152,13 +147,15 @@ class _PageReader:
         return PageContent(number, width, height, runs, rules,
                            min(1.0, covered / ((width * height) or 1.0)), unmapped)
 
-    def _objects(self, page: pypdfium2.PdfPage) -> Iterator[tuple[Any, Matrix]]:
-        """Page objects with the matrix of their enclosing forms (depth-first)."""
+    def _objects(self, page: Any, to_page: Matrix) -> Iterator[tuple[Any, int, Matrix]]:
+        """Page objects (depth-first through forms) with their type and the matrix from their
+        space to pdfplumber's coordinates (enclosing forms composed, then ``to_page``)."""
         c = self.c
-        stack: list[tuple[Any, int, Matrix]] = [(None, c.FPDFPage_CountObjects(page), IDENTITY)]
+        stack: list[tuple[Any, int, Matrix, Matrix]] = [
+            (None, c.FPDFPage_CountObjects(page), IDENTITY, _multiply(IDENTITY, to_page))]
         position = [0]
         while stack:
-            form, count, outer = stack[-1]
+            form, count, outer, to_device = stack[-1]
             index = position[-1]
             if index >= count:
                 stack.pop()
@@ -167,13 +164,15 @@ class _PageReader:
             position[-1] += 1
             obj = (c.FPDFPage_GetObject(page, index) if form is None
                    else c.FPDFFormObj_GetObject(form, index))
-            if c.FPDFPageObj_GetType(obj) == c.FPDF_PAGEOBJ_FORM:
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_FORM:
                 c.FPDFPageObj_GetMatrix(obj, self.matrix)
                 inner = _multiply(_matrix(self.matrix), outer)
-                stack.append((obj, c.FPDFFormObj_CountObjects(obj), inner))
+                stack.append((obj, c.FPDFFormObj_CountObjects(obj), inner,
+                              _multiply(inner, to_page)))
                 position.append(0)
                 continue
-            yield obj, outer
+            yield obj, kind, to_device
 
     def _run(self, obj: Any, textpage: Any, to_device: Matrix, height: float,
              missing: dict[int, str] | None, earlier: list[Run]) -> tuple[Run | None, int]:
@@ -226,7 +225,7 @@ class _PageReader:
     def _font(self, obj: Any) -> str:
         c = self.c
         font = c.FPDFTextObj_GetFont(obj)
-        key = ctypes.cast(font, ctypes.c_void_p).value
+        key = ctypes.c_void_p.from_buffer(font).value
         name = self.fonts.get(key)
         if name is None:
             length = c.FPDFFont_GetBaseFontName(font, self.name, len(self.name))
@@ -239,10 +238,13 @@ class _PageReader:
         """Object bounds in top-down page coordinates: ``(x0, top, x1, bottom)``."""
         l, b, r, t = self.bounds
         self.c.FPDFPageObj_GetBounds(obj, l, b, r, t)
-        corners = [_apply(to_device, x, y) for x in (l.value, r.value) for y in (b.value, t.value)]
-        xs = [x for x, _y in corners]
-        ys = [height - y for _x, y in corners]
-        return min(xs), min(ys), max(xs), max(ys)
+        left, lower, right, upper = l.value, b.value, r.value, t.value
+        ma, mb, mc, md, me, mf = to_device  # the corners mapped: (x, y) → (ax+cy+e, bx+dy+f)
+        xs = (ma * left + mc * lower + me, ma * left + mc * upper + me,
+              ma * right + mc * lower + me, ma * right + mc * upper + me)
+        ys = (mb * left + md * lower + mf, mb * left + md * upper + mf,
+              mb * right + md * lower + mf, mb * right + md * upper + mf)
+        return min(xs), height - max(ys), max(xs), height - min(ys)
 
     def _unmapped_texts(self, textpage: Any) -> dict[int, str] | None:
         """Object texts with U+FFFD for unmapped glyphs, or None when the page has none.
@@ -275,7 +277,8 @@ class _PageReader:
 
 def _combining_only(text: str) -> bool:
     stripped = text.strip()
-    return bool(stripped) and all(unicodedata.combining(ch) for ch in stripped)
+    return (bool(stripped) and unicodedata.combining(stripped[0]) != 0
+            and all(unicodedata.combining(ch) for ch in stripped))
 
 
 def _matrix(m: Any) -> Matrix:
