@@ -26,6 +26,7 @@ def main() -> int:
         ("pdf", ["bench_pdf.py", "--repeat", "2" if args.quick else "5"]),
         ("startup", ["bench_startup.py", "--repeat", "5" if args.quick else "15"]),
         ("batch", ["bench_batch.py", *(["--repeat", "1", "--texts", "100"] if args.quick else [])]),
+        ("memory", ["bench_memory.py", *(["--files", "1000"] if args.quick else [])]),
     ]
     failed = 0
     for name, command in runs:

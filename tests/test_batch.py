@@ -403,6 +403,75 @@ def test_many_worker_deaths_blame_exactly_the_dying_files(
             assert result.converted, result
 
 
+def test_worker_killed_after_writing_leaves_no_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Local workers write their own outputs: one killed once they are in place, before it
+    reports, leaves no output of that input (it is NQ602), and the batch goes on."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("a.txt", "b-hook.txt", "c.txt"):
+        (src / name).write_bytes(SEED.read_bytes())
+    monkeypatch.setenv(FAULTS_ENV, "kill-written:b-hook.txt")
+    out = tmp_path / "out"
+    results = {r.path: r for r in convert([src], out, jobs=2)}
+    assert (results["b-hook.txt"].code, results["b-hook.txt"].outputs) == ("NQ602", ())
+    assert "SIGKILL" in (results["b-hook.txt"].message or "")
+    assert results["a.txt"].converted and results["c.txt"].converted
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt.json", "c.txt.json",
+                                                     "report.jsonl"]
+    monkeypatch.delenv(FAULTS_ENV)
+    assert all(r.converted for r in convert([src], out, jobs=2))
+
+
+def test_workers_hold_the_output_folder_lock(tmp_path: Path) -> None:
+    """The workers inherit the lock on the output folder: no other run can start writing there
+    while a process that can still write into it is alive."""
+    import psutil
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(6):
+        (src / f"nq-{i}.txt").write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    results = convert([src], out, jobs=2)
+    next(results)
+    workers = [c for c in psutil.Process().children()
+               if "nghiquyet.batch.child" in " ".join(c.cmdline())]
+    assert workers
+    for worker in workers:
+        fds = Path(f"/proc/{worker.pid}/fd")
+        assert str(out.resolve()) in {os.path.realpath(fd) for fd in fds.iterdir()}
+    results.close()
+
+
+def test_schedule_puts_large_inputs_first_and_keeps_archives_together() -> None:
+    from nghiquyet.batch import schedule
+    from nghiquyet.batch.sources import Item
+
+    items = [Item("a.txt", "/a.txt", size=2_000), Item("b.pdf", "/b.pdf", size=300_000),
+             Item("z.zip/1.txt", "/z.zip", "1.txt", size=2_100),
+             Item("z.zip/2.txt", "/z.zip", "2.txt", size=3_000),
+             Item("z.zip/3.txt", "/z.zip", "3.txt", size=3_900), Item("s3://u", "s3://u"),
+             Item("c.txt", "/c.txt", size=40_000)]
+    # Sizes count by powers of two: 2 100 to 3 900 bytes are one class, discovery order kept.
+    assert [i.key for i in schedule(items)] == [
+        "b.pdf", "c.txt", "z.zip/1.txt", "z.zip/2.txt", "z.zip/3.txt", "a.txt", "s3://u"]
+
+
+def test_remove_temporaries_takes_only_the_inputs_own(tmp_path: Path) -> None:
+    from nghiquyet.batch.work import remove_temporaries
+
+    folder = tmp_path / "out" / "2023"
+    folder.mkdir(parents=True)
+    names = ["x.txt.json", ".x.txt.json.k3j_a9zq.tmp", ".x.txt.akn.xml.0123abcd.tmp",
+             ".x.txt.json.extra.json.abcdefgh.tmp", ".y.txt.json.abcdefgh.tmp"]
+    for name in names:
+        (folder / name).write_bytes(b"{}")
+    remove_temporaries(tmp_path / "out", "2023/x.txt")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["x.txt.json", ".x.txt.json.extra.json.abcdefgh.tmp", ".y.txt.json.abcdefgh.tmp"])
+
+
 def test_cli_timeout_exit_code_and_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "src"
@@ -547,8 +616,11 @@ def test_discovery_keys_globs_and_exclusions(tmp_path: Path) -> None:
     out = src / "out"  # an output folder inside the source is never an input
     out.mkdir()
     (out / "old.txt.json").write_text("{}", encoding="utf-8")
+    (out / "report.txt").write_text("{}", encoding="utf-8")
+    (src / "2023" / "link.txt").symlink_to(out / "report.txt")  # leads into the output folder
     keys = [i.key for i in discover([src], exclude=[out])]
     assert keys == ["2023/b.txt", "2023/q1/a.txt"]
+    (src / "2023" / "link.txt").unlink()
     assert [i.key for i in discover([str(src / "2023" / "**" / "*.txt")])] == \
         ["b.txt", "q1/a.txt"]
     assert [i.key for i in discover([str(src / "2023" / "q1" / "a.txt")])] == ["a.txt"]

@@ -1,8 +1,9 @@
 """Batch conversion: archives of resolutions → a folder of JSON / AKN outputs plus a report.
 
-Stages: SOURCE arguments → :func:`~nghiquyet.batch.sources.discover` → items → jobs → an engine
-(local worker processes or a Dask cluster) → outcomes → outputs written atomically here, in the
-calling process, with one report line per input (:mod:`nghiquyet.batch.report`).
+Stages: SOURCE arguments → :func:`~nghiquyet.batch.sources.discover` → items → jobs (largest
+first) → an engine (local worker processes or a Dask cluster) → outputs written atomically (by
+the local workers themselves, or here for Dask) → outcomes → one report line per input, written
+here, in the calling process (:mod:`nghiquyet.batch.report`).
 
 Example:
     >>> from nghiquyet.batch import convert
@@ -19,8 +20,6 @@ are byte-identical whatever the engine, the number of workers or the interruptio
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import hashlib
 import os
 import time
@@ -32,6 +31,9 @@ from typing import Any
 from nghiquyet import grammar
 from nghiquyet.batch.report import FileResult, ReportFile, Summary, reusable
 from nghiquyet.batch.sources import Item, SourceError, discover
+from nghiquyet.batch.work import (
+    Outcome, output_file, output_paths, place_outputs, remove_temporaries,
+)
 from nghiquyet.limits import DEFAULT_LIMITS, DEFAULT_PDF_ENGINE, Limits
 
 __all__ = ["FORMATS", "Batch", "BatchError", "FileResult", "SourceError", "Summary", "convert"]
@@ -40,6 +42,9 @@ FORMATS = ("json", "akn", "jsonl")
 """Output formats: per-input JSON and AKN files, and ``jsonl`` — one combined
 ``documents.jsonl`` (it implies ``json``: the per-input JSON files are what makes it
 resumable)."""
+
+LOCK_WAIT = 3.0
+"""Seconds a run waits for the output folder's lock before calling it busy."""
 
 REPORT_NAME = "report.jsonl"
 JSONL_NAME = "documents.jsonl"
@@ -51,11 +56,16 @@ class BatchError(RuntimeError):
     subclass, when the workers themselves fail (exit 3)."""
 
 
-def output_paths(key: str, formats: Sequence[str]) -> dict[str, str]:
-    """Output format → output path relative to the output folder, for one input key."""
-    from nghiquyet.batch.work import OUTPUT_SUFFIXES
+def schedule(items: Sequence[Item]) -> list[Item]:
+    """The order in which to hand items to the workers: largest first.
 
-    return {fmt: key + OUTPUT_SUFFIXES[fmt] for fmt in formats if fmt in OUTPUT_SUFFIXES}
+    Longest-processing-time-first: the inputs that finish a run are then small ones, so no
+    worker sits idle at the end while another converts a big PDF. Sizes are compared by powers
+    of two only, and within one class discovery order is kept, so the members of a zip archive
+    stay together (a worker keeps the archive it last read open). Inputs of unknown size
+    (URLs) go last, in discovery order.
+    """
+    return sorted(items, key=lambda item: -(item.size or 0).bit_length())
 
 
 def _check_akn() -> None:
@@ -145,13 +155,14 @@ class Batch:
         text = repr((self.pdf_engine, astuple(self.limits)))
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
-    def _engine(self) -> Any:
+    def _engine(self, lock: int) -> Any:
         from nghiquyet.batch.engines import DaskEngine, LocalEngine
 
         if self.engine_name == "dask":
             return DaskEngine(self.scheduler, self.jobs, timeout=self.timeout,
                               max_memory=self.max_memory)
-        return LocalEngine(self.jobs, timeout=self.timeout, max_memory=self.max_memory)
+        return LocalEngine(self.jobs, timeout=self.timeout, max_memory=self.max_memory,
+                           lock=lock)
 
     # ------------------------------------------------------------------ the run
 
@@ -181,8 +192,12 @@ class Batch:
             self._remove_temporaries()
             tool, options = tool_version(), self.options
             self.summary = Summary()
+            engine = self._engine(lock)
+            # Local workers write their outputs themselves: the client's work per input stays
+            # a report line, so it does not hold the workers back (or take their cores).
+            outdir = str(self.outdir) if engine.writes_outputs else None
             jobs: list[Job] = []
-            for item in self.items:
+            for item in schedule(self.items):
                 if item.verdict is not None:
                     result = FileResult(item.key, item.verdict.status, item.source,
                                         diagnostics={"error": 0, "warning": 0, "info": 0},
@@ -194,9 +209,8 @@ class Batch:
                     previous.get(item.key), tool=tool, options=options, outdir=self.outdir,
                     expected_outputs=output_paths(item.key, self.file_formats).values())
                 jobs.append(Job(item.key, item.origin, item.member, self.file_formats,
-                                self.limits, self.pdf_engine, known))
+                                self.limits, self.pdf_engine, known, outdir))
             sources = {item.key: item.source for item in self.items}
-            engine = self._engine()
             try:
                 for outcome in engine.run(jobs):
                     if outcome.status == "unchanged":
@@ -204,8 +218,8 @@ class Batch:
                         self.summary.add(result, self.fail_on)
                         yield result
                         continue
-                    yield self._settled(report, self._write(outcome, sources[outcome.key],
-                                                            tool, options))
+                    yield self._settled(report, self._result(outcome, sources[outcome.key],
+                                                             tool, options))
             finally:
                 self.notes += engine.notes
             if "jsonl" in self.formats:
@@ -222,63 +236,52 @@ class Batch:
         self.summary.add(result, self.fail_on)
         return result
 
-    def _write(self, outcome: Any, source: str, tool: str, options: str) -> FileResult:
-        """Write (or remove) an outcome's outputs; return its report record."""
-        from nghiquyet.cli import write_atomic
-
-        status, code, message = outcome.status, outcome.code, outcome.message
-        written: list[str] = []
-        targets = output_paths(outcome.key, outcome.outputs)
-        try:
-            for fmt, rel in targets.items():
-                write_atomic(self._inside(rel), outcome.outputs[fmt], durable=False)
-                written.append(rel)
-        except OSError as exc:
-            status, code = "failed", "NQ604"
-            message = f"cannot write output: {exc.strerror or exc} ({exc.filename or rel})"
-            written = []
-        # Never leave outputs that do not match the recorded input: a failed input has none,
-        # and formats not produced this time are removed.
-        for rel in output_paths(outcome.key, ("json", "akn")).values():
-            if rel not in written:
-                with contextlib.suppress(OSError):  # (the folder may be what is unwritable)
-                    self._inside(rel).unlink(missing_ok=True)
-        return FileResult(outcome.key, status, source, outcome.sha256, outcome.input_format,
-                          tuple(written), outcome.counts, code, message, outcome.seconds,
-                          outcome.tool_version or tool, options, outcome.problems)
-
-    def _inside(self, rel: str) -> Path:
-        """``outdir/rel``, refusing anything that would land outside the output folder."""
-        path = (self.outdir / rel).resolve()
-        if not path.is_relative_to(self.outdir.resolve()):
-            raise OSError(errno.EACCES, "output path outside the output folder", rel)
-        return path
+    def _result(self, outcome: Outcome, source: str, tool: str, options: str) -> FileResult:
+        """An outcome's report record, once its outputs are in place."""
+        if outcome.written is None:  # outputs from a Dask worker, or a failure made here
+            if outcome.code in ("NQ601", "NQ602"):  # a worker killed while writing?
+                remove_temporaries(self.outdir, outcome.key)
+            outcome = place_outputs(outcome, self.outdir)
+        assert outcome.written is not None
+        return FileResult(outcome.key, outcome.status, source, outcome.sha256,
+                          outcome.input_format, outcome.written, outcome.counts, outcome.code,
+                          outcome.message, outcome.seconds, outcome.tool_version or tool,
+                          options, outcome.problems)
 
     def _write_jsonl(self, report: ReportFile) -> None:
         from nghiquyet.batch.export import export_jsonl
 
         keys = sorted(item.key for item in self.items)
-        files = [self._inside(rel) for key in keys
+        files = [output_file(self.outdir, rel) for key in keys
                  for rel in (report.records.get(key) or {}).get("outputs", ())
                  if rel.endswith(".json")]
         export_jsonl(self.outdir, self.outdir / JSONL_NAME, files=files)
 
     def _lock(self) -> int:
         """Hold an exclusive lock on the output folder for the run (two runs writing the same
-        report would interleave)."""
+        report would interleave).
+
+        The local workers inherit the lock, so it is free only once no process that can write
+        into the folder is left. Those of a run that was just killed take a moment to exit,
+        so a busy lock is tried again for :data:`LOCK_WAIT` seconds.
+        """
         import fcntl
 
         try:
             fd = os.open(self.outdir, os.O_RDONLY)
         except OSError as exc:
             raise BatchError(f"{self.outdir}: {exc.strerror or exc}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise BatchError(f"{self.outdir}: another conversion is writing to this folder") \
-                from None
-        return fd
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except OSError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise BatchError(f"{self.outdir}: another conversion is writing to this "
+                                     "folder") from None
+                time.sleep(0.05)
 
     def _remove_temporaries(self) -> None:
         """Delete temporary files a killed run left behind (they never replaced an output)."""

@@ -5,11 +5,12 @@ Both engines run every job in a supervised worker process (:class:`Child`, see
 (NQ601) and replaces when it dies (NQ602). Nothing a single input does can stop the batch.
 
 - :class:`LocalEngine` (``--engine local``): ``jobs`` children on this machine, multiplexed by
-  one loop in the calling thread. Nothing to install or start.
+  one loop in the calling thread. Nothing to install or start. The children write the outputs
+  themselves and send back only the report data (``writes_outputs``).
 - :class:`DaskEngine` (``--engine dask``): each Dask task hands its job to a supervised child of
   the Dask worker running it, so a hang or a crash costs that child, never the Dask worker.
-  Outcomes, output bytes included, come back to the client, which writes everything: results
-  are byte-identical to the local engine's.
+  Outcomes, output bytes included, come back to the client, which writes the outputs (with the
+  same function): results are byte-identical to the local engine's.
 
 Why not :class:`concurrent.futures.ProcessPoolExecutor`: when one worker dies the whole pool is
 broken (``BrokenProcessPool``) and it cannot kill a worker that hangs. Why not
@@ -86,8 +87,11 @@ def _child_env() -> dict[str, str]:
 class Child:
     """One supervised worker process (see :mod:`nghiquyet.batch.child`)."""
 
-    def __init__(self, max_memory: int = DEFAULT_MAX_MEMORY) -> None:
+    def __init__(self, max_memory: int = DEFAULT_MAX_MEMORY,
+                 pass_fds: Sequence[int] = ()) -> None:
         self.max_memory = max_memory
+        self.pass_fds = tuple(pass_fds)
+        """File descriptors the process inherits (the lock on the output folder)."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.ready = False
         self.version = ""
@@ -97,8 +101,10 @@ class Child:
     def start(self) -> None:
         """Start the process; it sends a "ready" frame once it has imported the parser."""
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nghiquyet.batch.child", str(self.max_memory)],
+            [sys.executable, "-m", "nghiquyet.batch.child", str(self.max_memory),
+             str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(), close_fds=True,
+            pass_fds=self.pass_fds,
             # Unbuffered: a buffered reader could swallow the next frame along with this one,
             # and select() would then wait for bytes already read.
             bufsize=0)
@@ -206,7 +212,7 @@ class Child:
 
 PREFETCH = 2
 """Jobs handed to a local worker at once: the one it runs and the next, so that it never
-waits while the client writes the previous outputs (``write_atomic`` renames each file into place)."""
+waits while the client reads its previous outcome and sends it more work."""
 
 
 @dataclass(eq=False)
@@ -223,21 +229,29 @@ class _Slot:
 
 
 class LocalEngine:
-    """``jobs`` supervised worker processes on this machine."""
+    """``jobs`` supervised worker processes on this machine.
+
+    ``lock`` is a file descriptor holding the lock on the output folder: the workers inherit
+    it, so the folder stays locked until the last process that can write into it is gone.
+    """
 
     name = "local"
+    writes_outputs = True
+    """The workers share this machine's file system: they write the outputs themselves."""
 
     def __init__(self, jobs: int | None = None, *, timeout: float = 120.0,
-                 max_memory: int = DEFAULT_MAX_MEMORY) -> None:
+                 max_memory: int = DEFAULT_MAX_MEMORY, lock: int | None = None) -> None:
         self.jobs = jobs or default_jobs()
         self.timeout = timeout
         self.max_memory = max_memory
+        self.pass_fds = () if lock is None else (lock,)
         self.notes: list[str] = []
 
     def run(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
-        """Run every job; yield outcomes as they complete."""
+        """Run every job, in the order given; yield outcomes as they complete."""
         pending = deque(jobs)
-        slots = [_Slot(Child(self.max_memory)) for _ in range(min(self.jobs, len(pending)))]
+        slots = [_Slot(Child(self.max_memory, self.pass_fds))
+                 for _ in range(min(self.jobs, len(pending)))]
         sel = selectors.DefaultSelector()
         start_failures = 0
 
@@ -311,9 +325,7 @@ class LocalEngine:
         """Start the slot's process if needed, and send it jobs up to :data:`PREFETCH`."""
         if slot.starting or not pending:
             return
-        if slot.queue and not slot.child.alive:
-            return  # it died on its current job: the select loop reads the EOF and blames it
-        if not slot.child.alive or not slot.child.ready:
+        if slot.child.proc is None or not slot.child.ready:  # not started yet, or retired
             if slot.child.proc is not None:
                 sel.unregister(slot.child.stdout)
             slot.child.kill()
@@ -325,9 +337,11 @@ class LocalEngine:
             job = pending.popleft()
             try:
                 slot.child.send(job)
-            except OSError:  # the process died while idle: not this job's fault
+            except OSError:  # the process died: not this job's fault
                 pending.appendleft(job)
-                return  # noticed (EOF) by the select loop, which replaces the process
+                # The select loop reads its EOF, blames the job it was running (if any) and
+                # replaces it.
+                return
             slot.queue.append(job)
             if len(slot.queue) == 1:
                 slot.deadline, slot.started = now + self.timeout, time.perf_counter()
@@ -380,6 +394,8 @@ class DaskEngine:
     """
 
     name = "dask"
+    writes_outputs = False
+    """Workers may run on other machines: outputs come back to the client, which writes them."""
 
     def __init__(self, scheduler: Any = None, jobs: int | None = None, *, timeout: float = 120.0,
                  max_memory: int = DEFAULT_MAX_MEMORY) -> None:

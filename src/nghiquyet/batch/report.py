@@ -228,7 +228,8 @@ class ReportFile:
         record = result.to_record()
         self.records.pop(result.path, None)
         self.records[result.path] = record
-        self._handle.write((result.to_line() + "\n").encode("utf-8"))
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        self._handle.write((line + "\n").encode("utf-8"))
         self._handle.flush()
 
     def close(self, summary: Summary | None = None, extra: Mapping[str, Any] | None = None) -> None:

@@ -67,6 +67,9 @@ class Item:
     """Member name exactly as stored in the zip archive, for archive members."""
     verdict: Verdict | None = None
     """Set when discovery already decided the outcome (unsafe member, corrupt archive …)."""
+    size: int | None = None
+    """Size in bytes (unpacked, for archive members) when known, to schedule large inputs
+    first."""
 
     @property
     def source(self) -> str:
@@ -161,7 +164,7 @@ def archive_items(handle: IO[bytes], origin: str, key: str, limits: Limits) -> l
                                       f"{limits.max_compression_ratio}:1 (zip bomb?)")
         else:
             verdict = None
-        items.append(Item(member_key, origin, info.filename, verdict))
+        items.append(Item(member_key, origin, info.filename, verdict, info.file_size))
     return items
 
 
@@ -181,8 +184,8 @@ def _file_items(path: Path, key: str, limits: Limits) -> list[Item]:
         return [Item(display, origin, verdict=_verdict("skipped", "NQ606",
                                                        detail="the file name is not UTF-8"))]
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
             return [Item(key, origin, verdict=_verdict("skipped", "NQ606",
                                                        detail="not a regular file"))]
         with path.open("rb") as handle:
@@ -193,7 +196,7 @@ def _file_items(path: Path, key: str, limits: Limits) -> list[Item]:
     except OSError as exc:
         return [Item(key, origin, verdict=_verdict("failed", "NQ605",
                                                    detail=exc.strerror or str(exc)))]
-    return [Item(key, origin)]
+    return [Item(key, origin, size=status.st_size)]
 
 
 WALK_SKIP = ("*.expected.*", "*.json", "*.jsonl", "*.akn.xml", "*.diag", "README*",
@@ -210,19 +213,23 @@ def _walk(root: Path, excluded: Sequence[Path]) -> Iterator[Path]:
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                          and not any(_inside(here / d, e) for e in excluded))
+        real = here.resolve()  # once per folder: resolving costs a system call per component
         for name in sorted(files):
             if not name.startswith(".") and not any(fnmatch.fnmatch(name, p) for p in WALK_SKIP):
                 path = here / name
-                if not any(_inside(path, e) for e in excluded):
+                where = path.resolve() if path.is_symlink() else real / name
+                if not any(_under(where, e) for e in excluded):
                     yield path
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder)
-    except ValueError:
-        return False
-    return True
+    """Is ``path``, symbolic links resolved, ``folder`` or inside it (``folder`` resolved)?"""
+    return _under(path.resolve(), folder)
+
+
+def _under(path: Path, folder: Path) -> bool:
+    """Is the resolved ``path`` the resolved ``folder`` or inside it (no file system access)?"""
+    return path == folder or str(path).startswith(str(folder).rstrip("/") + "/")
 
 
 def _glob_base(pattern: str) -> Path:

@@ -1,15 +1,20 @@
-"""Batch work unit: :class:`Job` → :class:`Outcome` (read → parse → serialise, nothing written).
+"""Batch work unit: :class:`Job` → :class:`Outcome` (read → parse → serialise → place outputs).
 
-:func:`run_job` is a pure function of the job and the input bytes: it reads the input (a local
-file, a zip member or an fsspec URL), parses it and returns the output bytes in memory. It never
-writes a file, so the same function runs in a local worker process or on a Dask worker, and the
-client alone writes outputs and the report. Any exception becomes a failed outcome with a code;
-only the death of the process itself escapes, and the engines turn that into NQ602.
+:func:`run_job` reads the input (a local file, a zip member or an fsspec URL), parses it and
+serialises the outputs. Where they go depends on the job: a local worker shares the client's
+file system, so it writes them into the output folder itself (``Job.outdir``,
+:func:`place_outputs`) and sends back only the report data, which keeps the client's work per
+input small; a Dask worker may run on another machine, so it returns the bytes and the client
+places them with the same function. Any exception becomes a failed outcome with a code; only
+the death of the process itself escapes, and the engines turn that into NQ602.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fnmatch
+import functools
 import hashlib
 import importlib
 import os
@@ -17,7 +22,8 @@ import time
 import traceback
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -33,8 +39,9 @@ MAX_PROBLEMS = 50
 FAULTS_ENV = "_NGHIQUYET_BATCH_FAULTS"
 """Test-only fault injection, read in the worker: ``action:glob[:arg]`` items separated by
 ``;``, where action is ``sleep`` (arg seconds), ``exit`` (os._exit), ``kill`` (SIGKILL to
-itself) or ``alloc`` (allocate arg megabytes). The glob is matched against the item key.
-Never set it outside tests."""
+itself), ``alloc`` (allocate arg megabytes), all before parsing, or ``kill-written`` (SIGKILL
+once the outputs are in place, before the outcome is sent). The glob is matched against the
+item key. Never set it outside tests."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,9 @@ class Job:
     known_sha256: str | None = None
     """SHA-256 of the input that produced the existing outputs: if the input still has it, the
     worker answers "unchanged" without parsing."""
+    outdir: str | None = None
+    """Output folder (absolute) when the worker writes the outputs itself (local engine); None
+    when they travel back in :attr:`Outcome.outputs` (Dask)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +80,7 @@ class Outcome:
     input_format: str | None = None
     """Input format read from the content ("text", "pdf" …)."""
     outputs: dict[str, bytes] = field(default_factory=dict)
-    """Output format → bytes, for converted inputs."""
+    """Output format → bytes, for converted inputs whose outputs are not placed yet."""
     counts: dict[str, int] = field(default_factory=dict)
     """Diagnostics by severity: {"error": n, "warning": n, "info": n}."""
     code: str | None = None
@@ -85,6 +95,9 @@ class Outcome:
     """:func:`tool_version` of the process that did the work."""
     restart: bool = False
     """The worker should be replaced after this job (it ran out of memory)."""
+    written: tuple[str, ...] | None = None
+    """Output files now in the output folder (relative paths), once :func:`place_outputs` has
+    run; None before (outputs still in :attr:`outputs`, or a failure the supervisor made)."""
 
 
 _VERSIONS: dict[tuple[tuple[str, int, int], ...], str] = {}
@@ -231,21 +244,99 @@ def read_input(job: Job) -> bytes:
     return data
 
 
+# --------------------------------------------------------------------------- placing outputs
+
+
+def output_paths(key: str, formats: Iterable[str]) -> dict[str, str]:
+    """Output format → output path relative to the output folder, for one input key."""
+    return {fmt: key + OUTPUT_SUFFIXES[fmt] for fmt in formats if fmt in OUTPUT_SUFFIXES}
+
+
+@functools.lru_cache(maxsize=256)
+def _output_folder(outdir: str, folder: str) -> Path | None:
+    """``outdir/folder`` with symbolic links resolved, or None when that lands outside the
+    output folder. Cached (and bounded): the outputs of an archive share a few folders, and
+    resolving costs a system call per path component."""
+    root = Path(outdir).resolve()
+    path = (root / folder).resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def output_file(outdir: str | os.PathLike[str], rel: str) -> Path:
+    """``outdir/rel``, refusing (``OSError``) a path that a symbolic link to a folder would take
+    outside the output folder. The file itself may be a link: it is replaced or removed, never
+    written through."""
+    folder, _, name = rel.rpartition("/")
+    path = _output_folder(os.fspath(outdir), folder)
+    if path is None:
+        raise OSError(errno.EACCES, "output path outside the output folder", rel)
+    return path / name
+
+
+def place_outputs(outcome: Outcome, outdir: str | os.PathLike[str]) -> Outcome:
+    """Put an outcome's outputs into ``outdir``; return it with :attr:`Outcome.written` set and
+    the bytes dropped.
+
+    Each file is written atomically (a temporary file, then a rename), without a sync (see
+    :func:`nghiquyet.cli.write_atomic`). The input's outputs in other formats (all of them when
+    it failed) are removed: no output is left that does not match the input's report line. If
+    a write fails, the outcome becomes NQ604 and the input has no output at all.
+    """
+    from nghiquyet.cli import write_atomic
+
+    written: list[str] = []
+    problem = None
+    for fmt, rel in output_paths(outcome.key, outcome.outputs).items():
+        try:
+            write_atomic(output_file(outdir, rel), outcome.outputs[fmt], durable=False)
+        except (OSError, ValueError) as exc:
+            detail = getattr(exc, "strerror", None) or exc
+            problem = f"cannot write output: {detail} ({getattr(exc, 'filename', None) or rel})"
+            written = []
+            break
+        written.append(rel)
+    for rel in output_paths(outcome.key, OUTPUT_SUFFIXES).values():
+        if rel not in written:
+            with contextlib.suppress(OSError):  # (the folder may be what is unwritable)
+                output_file(outdir, rel).unlink(missing_ok=True)
+    if problem is not None:
+        return replace(outcome, status="failed", code="NQ604", message=problem, outputs={},
+                       written=())
+    return replace(outcome, outputs={}, written=tuple(written))
+
+
+def remove_temporaries(outdir: str | os.PathLike[str], key: str) -> None:
+    """Delete the temporary files of an input's outputs, which a worker killed while writing
+    them leaves behind (they never replaced an output)."""
+    from nghiquyet import grammar
+
+    with contextlib.suppress(OSError):  # no folder (or outside it): nothing to remove
+        outputs = [output_file(outdir, rel)
+                   for rel in output_paths(key, OUTPUT_SUFFIXES).values()]
+        folder = outputs[0].parent
+        for name in os.listdir(folder):
+            # write_atomic's temporary file of x.json is named ".x.json.<8 characters>.tmp"
+            if any(name.startswith(f".{path.name}.") and len(name) == len(path.name) + 14
+                   for path in outputs) and grammar.TEMP_OUTPUT.match(name):
+                (folder / name).unlink(missing_ok=True)
+
+
 # --------------------------------------------------------------------------- the job
 
 
-def _apply_faults(key: str) -> None:
-    """Test-only fault injection (see :data:`FAULTS_ENV`)."""
+def _apply_faults(key: str, *, written: bool = False) -> None:
+    """Test-only fault injection (see :data:`FAULTS_ENV`): called before parsing, and with
+    ``written`` once the outputs are in place."""
     spec = os.environ.get(FAULTS_ENV, "")
     for entry in filter(None, spec.split(";")):
         action, pattern, *rest = entry.split(":")
-        if not fnmatch.fnmatchcase(key, pattern):
+        if not fnmatch.fnmatchcase(key, pattern) or (action == "kill-written") != written:
             continue
         if action == "sleep":
             time.sleep(float(rest[0]))
         elif action == "exit":
             os._exit(17)
-        elif action == "kill":
+        elif action in ("kill", "kill-written"):
             import signal
 
             os.kill(os.getpid(), signal.SIGKILL)
@@ -269,7 +360,18 @@ def serialise(document: Any, fmt: str) -> bytes:
 
 
 def run_job(job: Job) -> Outcome:
-    """Read, parse and serialise one input; never raises for anything the input can cause."""
+    """Convert one input and, when the job names an output folder, place its outputs there;
+    never raises for anything the input can cause."""
+    outcome = convert_input(job)
+    if job.outdir is None or outcome.status == "unchanged":
+        return outcome
+    outcome = place_outputs(outcome, job.outdir)
+    _apply_faults(job.key, written=True)
+    return outcome
+
+
+def convert_input(job: Job) -> Outcome:
+    """Read, parse and serialise one input (the output bytes stay in the outcome)."""
     from nghiquyet.errors import NghiquyetError
 
     start = time.perf_counter()
