@@ -284,10 +284,21 @@ def build_tree(doc: Doc, units: list[Unit]) -> list[Draft]:
 
 
 def walk(drafts: list[Draft], path: tuple[Draft, ...] = ()) -> Iterator[tuple[Draft, tuple[Draft, ...]]]:
-    """Depth-first (draft, ancestors) in document order."""
-    for draft in drafts:
-        yield draft, path
-        yield from walk(draft.children, path + (draft,))
+    """Depth-first (draft, ancestors) in document order.
+
+    Iterative, with a stack of pending siblings: recursive generators pay one resumption per
+    level for every node, and the passes walk the tree several times.
+    """
+    stack: list[tuple[Iterator[Draft], tuple[Draft, ...]]] = [(iter(drafts), path)]
+    while stack:
+        siblings, ancestors = stack[-1]
+        draft = next(siblings, None)
+        if draft is None:
+            stack.pop()
+            continue
+        yield draft, ancestors
+        if draft.children:
+            stack.append((iter(draft.children), (*ancestors, draft)))
 
 
 def check_numbering(drafts: list[Draft], report: Callable[..., object], doc: Doc) -> None:

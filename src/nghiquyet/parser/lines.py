@@ -87,8 +87,8 @@ def detect_wrapped(lines: list[Line]) -> bool:
         return False
     open_ends = sum(
         1 for a, b in zip(body, body[1:], strict=False)
-        if not grammar.ends_sentence(a.text) and b.span.line == (a.span.end_line or a.span.line) + 1
-        and len(a.text) > 40
+        if len(a.text) > 40 and b.span.line == (a.span.end_line or a.span.line) + 1
+        and not grammar.ends_sentence(a.text)
     )
     return open_ends > 0.2 * len(body)
 
