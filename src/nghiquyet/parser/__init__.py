@@ -301,7 +301,8 @@ def _embedded_closing(drafts: list[Draft], closing: Closing, doc: Doc) -> Closin
     texts = _body_texts(drafts)
     if closing.passing is None:
         for draft, text in texts:
-            if grammar.PASSING.search(grammar.fold(text)):
+            # "qua" of "thông qua" is a cheap necessary condition (the fold never changes it)
+            if "qua" in text.lower() and grammar.PASSING.search(grammar.fold(text)):
                 passing = parse_passing(text, doc.span(draft.first, draft.last), embedded=True)
                 if passing is not None:
                     update["passing"] = passing
