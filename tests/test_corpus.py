@@ -63,3 +63,17 @@ def test_schema_rejects_a_broken_document() -> None:
     document["body"][0]["kind"] = "chapterette"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema)
+
+
+def test_schema_describes_every_field_with_its_docstring() -> None:
+    """Descriptions come from the field docstrings (read when the schema is made)."""
+    import json
+
+    schema = json.loads(json_schema_text())
+    span = schema["$defs"]["Span"]["properties"]
+    assert span["line"]["description"] == "First line (1-based)."
+    provision = schema["$defs"]["Provision"]["properties"]
+    assert provision["children"]["description"].startswith("Nested units")
+    described = sum("description" in prop for d in schema["$defs"].values()
+                    for prop in d.get("properties", {}).values())
+    assert described > 150

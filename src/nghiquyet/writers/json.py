@@ -46,9 +46,27 @@ def from_json(data: str | bytes) -> Resolution:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the serialised model."""
     schema = Resolution.model_json_schema(mode="serialization")
+    _describe_fields(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://nghiquyet.invalid/schemas/nghiquyet.schema.json"
     return schema
+
+
+def _describe_fields(schema: dict[str, Any]) -> None:
+    """Give each property the docstring written under its field (see :class:`Node`)."""
+    from nghiquyet import model, source
+
+    docs = model.field_docstrings(model, source)
+    classes = {**{name: cls for name, cls in vars(model).items() if isinstance(cls, type)},
+               "Span": source.Span}
+    for name, definition in [("Resolution", schema), *schema.get("$defs", {}).items()]:
+        cls = classes.get(name)
+        for field, prop in definition.get("properties", {}).items():
+            for base in cls.__mro__ if cls is not None else ():
+                doc = docs.get(base.__name__, {}).get(field)
+                if doc is not None:
+                    prop.setdefault("description", doc)
+                    break
 
 
 def json_schema_text() -> str:
