@@ -47,3 +47,17 @@ def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
 def test_debug_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["debug", "lines", str(SEED)]) == 0
     assert "KHOÁ XVII" in capsys.readouterr().out
+
+
+def test_outputs_get_the_ordinary_file_mode(tmp_path: Path) -> None:
+    """Outputs are written through a private temporary file but end up readable as any new
+    file of the user would (umask applied), not 0600."""
+    import os
+    import stat
+
+    out = tmp_path / "out"
+    assert main(["convert", str(SEED), "-o", str(out), "--to", "json,akn", "--jobs", "1"]) == 0
+    written = sorted(p for p in out.rglob("*") if p.is_file() and p.suffix in (".json", ".xml"))
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert written and {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o666 & ~mask}

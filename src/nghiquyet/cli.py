@@ -8,6 +8,7 @@ Exit codes: 0 success (under ``--fail-on``), 1 a file broke the policy, 2 usage 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import sys
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL, EXIT_UNREADABLE = 0, 1, 2, 3, 4
 
 
+@functools.cache
+def new_file_mode() -> int:
+    """The mode an ordinary new file gets under this process's umask (read once: reading the
+    umask means setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write a file via a temporary file in the same folder and a rename.
 
@@ -38,6 +48,7 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.chmod(tmp, new_file_mode())  # mkstemp makes 0600 files; outputs are for sharing
             handle.write(data)
             handle.flush()
             if durable:
