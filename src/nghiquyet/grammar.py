@@ -7,6 +7,13 @@ spelling the document used. Patterns are therefore written in the old style ("h�
 "Ủy"). Keywords are case-insensitive where copies vary (``(?i:…)``), and literal elsewhere.
 
 Domain sequences (point letters, number words) are data next to the patterns.
+
+Patterns are compiled with ``regex`` (Unicode properties, verbose named groups). The few plain
+ones scanned over whole documents (:data:`MAYBE_REPAIR`, :data:`BINARY_CHAR`,
+:data:`FOLD_PAIR`) use the standard library's engine, which scans a plain character class
+several times faster. Tests the parser asks of nearly every line and that only look at a
+line's ends (:func:`ends_sentence`, :func:`starts_lower`, :func:`hyphen_end`) are functions
+next to their patterns, and property tests check that each agrees with its pattern.
 """
 
 from __future__ import annotations
