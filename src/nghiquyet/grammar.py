@@ -867,8 +867,9 @@ XML_INVALID_CHAR = regex.compile(
 
 # --------------------------------------------------------------------------- batch
 
-TEMP_OUTPUT = regex.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
-"""A temporary file of an atomic write (``.x.json.k3j_a9zq.tmp``), left by a killed run."""
+TEMP_OUTPUT = regex.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp$")
+"""A temporary file of an atomic write (``.x.json.k3j_a9zq.tmp``, target ``x.json``), left by
+a killed run."""
 
 MEMORY_SIZE = regex.compile(r"""
     ^ \s* (?P<num> \d+ (?: \.\d+ )? ) \s*      # 4, 1.5

@@ -150,11 +150,6 @@ def _reorder_marks(text: str) -> str:
     return "".join(out)
 
 
-def needs_repair(text: str) -> bool:
-    """One scan of a whole text: could any line need more than space handling?"""
-    return any(grammar.REPAIR_SUSPECT.match(m.group()) for m in grammar.MAYBE_REPAIR.finditer(text))
-
-
 def lines_needing_repair(lines: list[str]) -> set[int]:
     """Indexes of the lines that may need a repair, found with one scan of the whole text
     (much faster than checking every line, and than ``unicodedata.is_normalized`` on the
@@ -175,8 +170,8 @@ def normalise_line(raw: str, span: Span, diags: Diagnostics,
                    repairs: bool = True) -> tuple[str, str | None]:
     """Normalise one raw line; return ``(text, original_or_None)`` and report repairs.
 
-    ``repairs=False`` skips the Unicode checks for lines of a text that :func:`needs_repair`
-    cleared as a whole (a fast path; the result is the same).
+    ``repairs=False`` skips the Unicode checks for lines that :func:`lines_needing_repair`
+    did not flag (a fast path; the result is the same).
 
     >>> from nghiquyet.diagnostics import Diagnostics
     >>> normalise_line("Ðảm  bảo", Span(1), Diagnostics("<t>"))[0]

@@ -314,10 +314,10 @@ def remove_temporaries(outdir: str | os.PathLike[str], key: str) -> None:
         outputs = [output_file(outdir, rel)
                    for rel in output_paths(key, OUTPUT_SUFFIXES).values()]
         folder = outputs[0].parent
+        targets = {path.name for path in outputs}
         for name in os.listdir(folder):
-            # write_atomic's temporary file of x.json is named ".x.json.<8 characters>.tmp"
-            if any(name.startswith(f".{path.name}.") and len(name) == len(path.name) + 14
-                   for path in outputs) and grammar.TEMP_OUTPUT.match(name):
+            m = grammar.TEMP_OUTPUT.match(name)
+            if m is not None and m["target"] in targets:
                 (folder / name).unlink(missing_ok=True)
 
 

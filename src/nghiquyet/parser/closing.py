@@ -139,7 +139,8 @@ def parse_closing(doc: Doc, start: int, end: int) -> Closing:
             if rest:
                 for piece in grammar.FLAT_RECIPIENTS.split(rest):
                     if piece.strip():
-                        _add_entry(entries, piece.strip(), span)
+                        _add_entry(entries, piece.strip(), span,
+                                   grammar.RECIPIENT.match(piece.strip()))
             i += 1
             continue
         is_signature_line = (line.zone is Zone.SIGNATURE or grammar.SIGNATURE_AUTHORITY.match(text)
@@ -246,10 +247,9 @@ def _entry(raw: str, span: Span, m: regex.Match[str] | None) -> Recipient:
 
 
 def _add_entry(entries: list[Recipient], raw: str, span: Span,
-               m: regex.Match[str] | None = None) -> str | None:
-    """Append an entry (``m``: its :data:`~nghiquyet.grammar.RECIPIENT` match, when already
-    made); return the purpose note printed beside it, if any."""
-    m = m or grammar.RECIPIENT.match(raw)
+               m: regex.Match[str] | None) -> str | None:
+    """Append an entry (``m``: its :data:`~nghiquyet.grammar.RECIPIENT` match, or None);
+    return the purpose note printed beside it, if any."""
     entry = _entry(raw, span, m)
     purpose = m["purpose"] if m is not None and m["purpose"] else None
     entries.append(entry)
