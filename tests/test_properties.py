@@ -101,3 +101,48 @@ def test_regression_repeated_header_lines_are_kept() -> None:
 def test_regression_council_line_with_trailing_text_keeps_its_punctuation() -> None:
     text = "HỘI ĐỒNG NHÂN DÂN TỈNH HẢI DƯƠNG so với cuối năm 2023, tỷ lệ nợ xấu dưới 2%."
     assert not lost_characters(text, nghiquyet.parse(text).document)
+
+
+# Markdown ("**", "|") takes the reader's other path and is left out.
+_LINE_TEXT = st.lists(st.sampled_from(["a", "ệ", " ", "  ", "\t", "\u00a0", "\u0301", "\x07", "Ð",
+                                        "oà", "A1."]), max_size=10).map("".join)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(st.lists(_LINE_TEXT, min_size=1, max_size=12))
+def test_reader_fast_path_equals_the_full_normaliser(raws: list[str]) -> None:
+    """The text reader's shortcut for lines that need no repair gives what the full
+    normaliser gives on every line (text, original, indentation, diagnostics)."""
+    from nghiquyet.diagnostics import Diagnostics
+    from nghiquyet.readers.text import text_to_source
+    from nghiquyet.source import Span, normalise_line
+
+    try:
+        got = text_to_source("\n".join(raws))
+    except ReaderError:  # blank or binary-looking: nothing to compare
+        return
+    want_diags = Diagnostics("<text>")
+    want = []
+    for number, raw in enumerate(raws, start=1):
+        if not raw.strip():
+            continue
+        clean, original = normalise_line(raw, Span(number), want_diags)
+        if clean:
+            want.append((clean, Span(number), original, raw[:1] in (" ", "\t", "\u00a0")))
+    assert [(ln.text, ln.span, ln.original, ln.indented) for ln in got.lines] == want
+    assert [(d.code, d.span) for d in got.diagnostics] == [(d.code, d.span) for d in want_diags]
+
+
+def test_span_is_frozen_and_hashable_with_its_fast_constructor() -> None:
+    import dataclasses
+
+    import pytest
+
+    from nghiquyet.source import Span
+
+    span = Span(3, end_line=5, page=2)
+    assert (span.line, span.end_line, span.page, span.end_page) == (3, 5, 2, None)
+    assert span == Span(3, 5, 2) and hash(span) == hash(Span(3, 5, 2)) and span != Span(3)
+    assert dataclasses.replace(span, line=4) == Span(4, 5, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        span.line = 9  # type: ignore[misc]

@@ -12,7 +12,7 @@ from nghiquyet import grammar
 from nghiquyet.diagnostics import Diagnostics
 from nghiquyet.errors import BinaryInputError, EmptyInputError, LimitExceededError, ReaderError
 from nghiquyet.limits import DEFAULT_LIMITS, Limits
-from nghiquyet.source import Line, SourceText, Span, lines_needing_repair, normalise_line
+from nghiquyet.source import Line, SourceText, Span, Zone, lines_needing_repair, normalise_line
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -163,10 +163,18 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
     emphasis = _Emphasis()
     raw_lines = grammar.split_lines(text)
     flagged = lines_needing_repair(raw_lines)
+    limit = limits.max_line_chars
     for number, whole in enumerate(raw_lines, start=1):
-        if not whole.strip():
+        clean = whole.strip()
+        if not clean:
             continue
-        pieces = _split_long(whole, limits.max_line_chars)
+        if not (markdown or len(whole) > limit or number - 1 in flagged or "\t" in whole
+                or "  " in clean):
+            # the common line: nothing to repair, split or collapse, only its ends to strip
+            # (what normalise_line gives, without its checks; a property test compares them)
+            lines.append(Line(clean, Span(number), None, Zone.BODY, whole[:1] in _INDENT))
+            continue
+        pieces = _split_long(whole, limit)
         if len(pieces) > 1:
             diags.add("NQ116", Span(number), length=len(whole), limit=limits.max_line_chars)
         for raw in pieces:
@@ -179,6 +187,10 @@ def text_to_source(text: str, name: str = "<text>", *, diags: Diagnostics | None
     if markdown:
         meta["markdown"] = "yes"
     return SourceText(name, "text", tuple(lines), diags, meta=meta)
+
+
+_INDENT = (" ", "\t", "\u00a0")
+"""What an indented raw line starts with."""
 
 
 def _split_long(raw: str, limit: int) -> list[str]:
@@ -210,7 +222,7 @@ def _make_line(raw: str, number: int, markdown: bool, emphasis: _Emphasis, repai
         return None
     if markdown and source_raw.strip() != clean:
         original = source_raw
-    return Line(clean, span, original, indented=source_raw[:1] in (" ", "\t", "\u00a0"),
+    return Line(clean, span, original, indented=source_raw[:1] in _INDENT,
                 bold=bold, italic=italic)
 
 
