@@ -191,3 +191,11 @@ def _old_fold(text: str) -> str:
 def test_fold_agrees_with_the_lookaround_pattern(text: str) -> None:
     assert g.fold(text) == _old_fold(text)
     assert len(g.fold(text)) == len(text)
+
+
+@given(st.text(alphabet="oOuUàáỳqQha m2k0l19[]/.,", max_size=16))
+def test_glued_markers_are_the_same_on_folded_text(text: str) -> None:
+    """The footnote linker looks for markers in unfolded text; the fold must not matter."""
+    def found(t: str) -> list[tuple[tuple[int, int], str, str | None]]:
+        return [(m.span(), m["label"], m["year"]) for m in g.GLUED_MARKER.finditer(t)]
+    assert found(text) == found(g.fold(text))

@@ -522,11 +522,13 @@ FOOTNOTE_BODY = regex.compile(r"""
 """A footnote body line as text copies show it ("1 Mục tiêu đến năm 2025: …", "[1] …")."""
 
 GLUED_MARKER = regex.compile(r"""
+    (?= [\d\[] )                      # a cheap first test: every marker starts so
     (?: (?P<year> (?: 19 | 20 ) \d{2} ) (?P<label> \d{1,2} ) (?! \d )   # "20301": 2030 + 1
       | (?<= \p{L} ) (?P<label> \d{1,2} ) (?! [\d\p{L}/] )               # "tỉnh2": tỉnh + 2
       | \[ (?P<label> \d{1,2} ) \] )                                    # "[1]" in web copies
     (?= [\s.,;:)]* | $ )""", V)
-"""A footnote marker glued to the word or number before it."""
+"""A footnote marker glued to the word or number before it. Tone folding never changes what it
+matches (digits, brackets, and letters stay letters), so it runs on text folded or not."""
 
 BRACKET_MARKER = regex.compile(r"\[(?P<label>\d{1,2})\]")
 """A footnote reference as web copies print it ("phường[1]")."""

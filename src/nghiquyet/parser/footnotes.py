@@ -115,7 +115,9 @@ def link_glued_markers(drafts: list[Draft], notes: list[FoundNote], doc: Doc) ->
             draft, path = flat[order]
             if draft.first >= note.position or not draft.text:
                 continue
-            candidates = _marker_candidates(grammar.fold(draft.text), note.label)
+            # on the text as it is: the fold never changes what a marker match sees
+            candidates = _marker_candidates(draft.text, note.label) \
+                if note.label in draft.text else []
             if candidates:
                 best = (order, draft, path, candidates[-1])
                 break
