@@ -146,3 +146,72 @@ def test_span_is_frozen_and_hashable_with_its_fast_constructor() -> None:
     assert dataclasses.replace(span, line=4) == Span(4, 5, 2)
     with pytest.raises(dataclasses.FrozenInstanceError):
         span.line = 9  # type: ignore[misc]
+
+
+def _footnotes_by_whole_text_scan(lines: list, folded: list[str]) -> tuple[list[int], list]:
+    """The footnote finder as it was: one scan of the whole text for every glued marker,
+    matches mapped to their lines. The reference the lazy, per-label search is checked against."""
+    from nghiquyet import grammar
+    from nghiquyet.parser.footnotes import _WINDOW, FoundNote, _marker_candidates, _starts_structure
+
+    drop: list[int] = []
+    notes: list[FoundNote] = []
+    expected = 1
+    marker_lines: dict[str, list[int]] = {}
+    k, line_end = 0, len(folded[0]) if folded else 0
+    for m in grammar.GLUED_MARKER.finditer("\n".join(folded)):
+        while m.start() > line_end:
+            k += 1
+            line_end += 1 + len(folded[k])
+        marker_lines.setdefault(m["label"], []).append(k)
+    i, n = 0, len(lines)
+    while i < n:
+        body = grammar.FOOTNOTE_BODY.match(lines[i].text)
+        if body is None or body["label"] != str(expected) or i == 0:
+            i += 1
+            continue
+        label, prev = body["label"], lines[i - 1]
+        blank = (lines[i].span.line > (prev.span.end_line or prev.span.line) + 1
+                 or bool(lines[i].paragraph_start))
+        bracket = lines[i].text.startswith("[")
+        low = 0 if bracket else i - _WINDOW
+        if not any(low <= k < i and _marker_candidates(folded[k], label)
+                   for k in marker_lines.get(label, ())) or not (blank or bracket):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i < 6 and not lines[j].indented \
+                and lines[j].span.line == (lines[j - 1].span.end_line or lines[j - 1].span.line) + 1 \
+                and not lines[j].paragraph_start and not grammar.ends_sentence(lines[j - 1].text) \
+                and grammar.starts_lower(lines[j].text) and not grammar.FOOTNOTE_BODY.match(lines[j].text) \
+                and not _starts_structure(folded[j]):
+            j += 1
+        notes.append(FoundNote(label, lines[i:j], i - len(drop)))
+        drop.extend(range(i, j))
+        expected += 1
+        i = j
+    return drop, notes
+
+
+_NOTE_LINE = st.lists(st.sampled_from(["1 Mục tiêu", "2 Theo", "[1] Xem", "[2] Xem", "tỉnh1", "tỉnh2",
+                                       "20301", "m2", "km1", " 12", "a", " ", ".", "[1]", "xã12"]),
+                      max_size=5).map("".join)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(st.lists(_NOTE_LINE, min_size=1, max_size=14))
+def test_footnote_finder_equals_the_whole_text_scan(raws: list[str]) -> None:
+    from nghiquyet import grammar
+    from nghiquyet.parser.footnotes import find_text_footnotes
+    from nghiquyet.readers.text import text_to_source
+
+    try:
+        lines = list(text_to_source("\n".join(raws)).lines)
+    except ReaderError:
+        return
+    folded = [grammar.fold(ln.text) for ln in lines]
+    drop, notes = find_text_footnotes(lines, folded)
+    want_drop, want_notes = _footnotes_by_whole_text_scan(lines, folded)
+    assert drop == want_drop
+    assert [(nt.label, nt.lines, nt.position) for nt in notes] == \
+        [(nt.label, nt.lines, nt.position) for nt in want_notes]

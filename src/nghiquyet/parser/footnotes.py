@@ -11,6 +11,7 @@ Readers that locate markers exactly (PDF superscripts, Word footnotes) bypass th
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import regex
@@ -53,14 +54,24 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
     drop: list[int] = []
     notes: list[FoundNote] = []
     expected = 1
-    marker_lines: dict[str, list[int]] = {}
-    # one scan of the whole text (no marker spans a line break), matches mapped to their lines
-    k, line_end = 0, len(folded[0]) if folded else 0
-    for m in grammar.GLUED_MARKER.finditer("\n".join(folded)):
-        while m.start() > line_end:
-            k += 1
-            line_end += 1 + len(folded[k])
-        marker_lines.setdefault(m["label"], []).append(k)
+    # Markers are looked for only once a body asks for them, and only on lines that contain
+    # the label at all (a C substring test): scanning the whole text for every glued number
+    # costs more than the rest of this function. Each (line, label) is scanned at most once.
+    has_label: dict[str, list[int]] = {}
+    marked: dict[tuple[int, str], bool] = {}
+
+    def marker_between(low: int, high: int, label: str) -> bool:
+        """Is there a glued marker ``label`` on a line in ``[low, high)``? (nearest first)"""
+        if label not in has_label:
+            has_label[label] = [k for k, text in enumerate(folded) if label in text]
+        rows = has_label[label]
+        for k in reversed(rows[bisect_left(rows, low):bisect_left(rows, high)]):
+            if (k, label) not in marked:
+                marked[k, label] = bool(_marker_candidates(folded[k], label))
+            if marked[k, label]:
+                return True
+        return False
+
     i = 0
     n = len(lines)
     while i < n:
@@ -75,9 +86,7 @@ def find_text_footnotes(lines: list[Line], folded: list[str]) -> tuple[list[int]
                  or bool(lines[i].paragraph_start))
         bracket = lines[i].text.startswith("[")
         low = 0 if bracket else i - _WINDOW
-        has_marker = any(low <= k < i and _marker_candidates(folded[k], label)
-                         for k in marker_lines.get(label, ()))
-        if not has_marker or not (blank or bracket):
+        if not (blank or bracket) or not marker_between(low, i, label):
             i += 1
             continue
         j = i + 1
