@@ -83,6 +83,8 @@ MIXED = frozenset({
 """Elements with mixed content: the writer never indents inside them."""
 
 _MIXED_TAGS = frozenset(f"{{{AKN_NS}}}{tag}" for tag in MIXED)
+_AUTHORIAL_NOTE = f"{{{AKN_NS}}}authorialNote"
+_FIX = f"{{{NQ_NS}}}fix"
 
 _FORMULA_COUNCIL, _FORMULA_ENACTING, _FORMULA_ADOPTION = (
     "councilLine", "enactingFormula", "adoptionFormula")
@@ -156,6 +158,7 @@ def derive_purpose_raw(purpose: str) -> str:
     return f"({purpose})"
 
 
+@functools.lru_cache(maxsize=1024)  # numbers repeat ("1", "2", "a" …): one regex pass each
 def clean_num(num: str | None) -> str:
     """A number as eIds carry it [bluebell ``clean_num``]: no spaces or punctuation around it,
     "đ" never folded to "d" (the XSD types eIds as ``noWhiteSpace``)."""
@@ -195,37 +198,64 @@ class _Point:
     index: int
 
 
-class _Cursor:
-    """Appends text and elements to a mixed-content element; "\\n" becomes ``<br/>``."""
+def _append_text(parent: etree._Element, text: str) -> None:
+    """Append text to a mixed-content element, after its last child; "\\n" becomes ``<br/>``."""
+    if not text:
+        return
+    for k, piece in enumerate(text.split("\n") if "\n" in text else (text,)):
+        if k:
+            _mixed_sub(parent, "br")
+        if not piece:
+            continue
+        if len(parent):
+            last = parent[-1]
+            last.tail = (last.tail or "") + piece
+        else:
+            parent.text = (parent.text or "") + piece
 
-    __slots__ = ("parent",)
 
-    def __init__(self, parent: etree._Element) -> None:
-        self.parent = parent
+def _set_text(parent: etree._Element, text: str) -> None:
+    """:func:`_append_text` for an element still empty (no text, no children): the common case
+    of :func:`fill`, without looking for the last child."""
+    if "\n" not in text:
+        if text:
+            parent.text = text
+        return
+    first, *rest = text.split("\n")
+    parent.text = first  # "" still marks the element as mixed content (see _mixed_append)
+    br = q("br")
+    for piece in rest:
+        element = etree.SubElement(parent, br)
+        if piece:
+            element.tail = piece
 
-    def text(self, text: str) -> None:
-        if not text:
-            return
-        for k, piece in enumerate(text.split("\n") if "\n" in text else (text,)):
-            if k:
-                self.element(etree.Element(q("br")))
-            if not piece:
-                continue
-            if len(self.parent):
-                last = self.parent[-1]
-                last.tail = (last.tail or "") + piece
-            else:
-                self.parent.text = (self.parent.text or "") + piece
 
-    def element(self, element: etree._Element) -> None:
-        self.parent.append(element)
+def _mixed_append(parent: etree._Element, element: etree._Element) -> None:
+    """Append an element to a mixed-content element.
+
+    libxml2's pretty printer indents an element whose children are all elements, and leaves
+    alone one that has a text node. So a mixed-content element that gets a child gets an empty
+    text node first: it serialises as nothing and keeps the printer out (see :func:`_serialise`).
+    """
+    if parent.text is None:
+        parent.text = ""
+    parent.append(element)
+
+
+def _mixed_sub(parent: etree._Element, tag: str,
+               attrib: dict[str, str] | None = None) -> etree._Element:
+    """:func:`_sub` for a mixed-content parent (see :func:`_mixed_append`)."""
+    if parent.text is None:
+        parent.text = ""
+    return _sub(parent, tag, attrib)
 
 
 def set_fix(element: etree._Element, **values: Any) -> None:
     """Record values the reader could not derive, as JSON in ``nq:fix``."""
-    current = json.loads(element.get(n("fix"), "{}"))
-    current.update(values)
-    element.set(n("fix"), json.dumps(current, ensure_ascii=False, sort_keys=True))
+    current = element.get(_FIX)
+    if current is not None:  # most elements have none: no JSON to read back
+        values = {**json.loads(current), **values}
+    element.set(_FIX, json.dumps(values, ensure_ascii=False, sort_keys=True))
 
 
 def _nest(ranges: Sequence[_Range], size: int) -> tuple[list[_Range], list[_Range]]:
@@ -262,8 +292,8 @@ def fill(parent: etree._Element, text: str, ranges: Sequence[_Range] = (),
     When elements of one key do not appear in the model's order, each gets its model index in
     ``nq:fix`` (``"i"``).
     """
-    if not ranges and not points:  # plain text, the common case
-        _Cursor(parent).text(text)
+    if not ranges and not points:  # plain text into a fresh element, the common case
+        _set_text(parent, text)
         return
     size = len(text)
     roots, rejected = _nest(ranges, size)
@@ -274,33 +304,34 @@ def fill(parent: etree._Element, text: str, ranges: Sequence[_Range] = (),
     placed: list[_Point] = []
     for p in loose:
         if not 0 <= p.offset <= size:
-            if p.element.tag == q("authorialNote"):
+            if p.element.tag == _AUTHORIAL_NOTE:
                 set_fix(p.element, offset=p.offset)
             p = _Point(min(max(p.offset, 0), size), p.element, p.key, p.index)
         placed.append(p)
     placed.sort(key=lambda p: p.offset)
     k = 0
 
-    def emit(out: _Cursor, pos: int, end: int, children: list[_Range], last: bool) -> None:
+    def emit(out: etree._Element, pos: int, end: int, children: list[_Range],
+             last: bool) -> None:
         nonlocal k
         for r in children:
             while k < len(placed) and placed[k].offset <= r.start:
-                out.text(text[pos:placed[k].offset])
+                _append_text(out, text[pos:placed[k].offset])
                 pos = placed[k].offset
-                out.element(placed[k].element)
+                _mixed_append(out, placed[k].element)
                 k += 1
-            out.text(text[pos:r.start])
-            emit(_Cursor(r.element), r.start, r.end, r.inner, False)
-            out.element(r.element)
+            _append_text(out, text[pos:r.start])
+            _mixed_append(out, r.element)  # placed first, then filled: nothing moves twice
+            emit(r.element, r.start, r.end, r.inner, False)
             pos = r.end
         while k < len(placed) and (placed[k].offset < end or last):
-            out.text(text[pos:placed[k].offset])
+            _append_text(out, text[pos:placed[k].offset])
             pos = placed[k].offset
-            out.element(placed[k].element)
+            _mixed_append(out, placed[k].element)
             k += 1
-        out.text(text[pos:end])
+        _append_text(out, text[pos:end])
 
-    emit(_Cursor(parent), 0, size, roots, True)
+    emit(parent, 0, size, roots, True)
     _fix_order(parent, [*ranges, *points])
 
 
@@ -357,7 +388,39 @@ class _Writer:
             if note.anchor is not None and note.offset is not None:
                 self.carriable.setdefault(note.label, []).append(k)
         self.carried: set[int] = set()
+        # Every element is built in place under its parent: one made on its own and appended
+        # later is moved between lxml documents, its whole subtree walked again. So the
+        # skeleton comes first. <meta> stands first in the output but gets its eIds last, after
+        # the body's (the body keeps the short ones); see _finish_meta.
+        normative = bool(doc.header.number and doc.header.number.normative)
+        doc_type = doc.header.document_type.type if doc.header.document_type else "resolution"
+        self.root = etree.Element(q("akomaNtoso"), nsmap=NSMAP)  # type: ignore[arg-type]
+        self.main = etree.SubElement(self.root, q("act" if normative else "statement"),
+                                     name=doc_type)
+        self.meta = etree.SubElement(self.main, q("meta"))
+        identification = etree.SubElement(self.meta, q("identification"), source=f"#{SOFTWARE}")
+        # (element, eId base) to number in _finish_meta; eId="" keeps the attribute's place.
+        self.events: list[tuple[etree._Element, str]] = []
+        effect = doc.closing.effect
+        if self.on is not None or (effect and effect.date):
+            lifecycle = etree.SubElement(self.meta, q("lifecycle"), source=f"#{SOFTWARE}")
+            if self.on is not None:
+                self.events.append((_leaf(lifecycle, "eventRef", eId="",
+                                          date=self.on.isoformat(), source="#original",
+                                          type="generation"), "e_adoption"))
+            if effect is not None and effect.date is not None:
+                self.events.append((_leaf(lifecycle, "eventRef", eId="",
+                                          date=effect.date.isoformat(), source="#original"),
+                                    "e_entry_into_force"))
+        self.references = etree.SubElement(self.meta, q("references"), source=f"#{SOFTWARE}")
+        title = doc.header.title.text if doc.header.title else self.uri.work_uri
+        self.events.append((_leaf(self.references, "original", eId="",
+                                  href=self.uri.expression_uri, showAs=title), "original"))
+        self.events.append((_leaf(self.references, "TLCOrganization", eId="",
+                                  href=f"/ontology/organization/{SOFTWARE}", showAs=SOFTWARE),
+                            SOFTWARE))
         self.council_eid = self._council_tlc(doc.header.council)
+        self._frbr(identification, self.uri)
 
     # ------------------------------------------------------------------ small helpers
 
@@ -376,6 +439,10 @@ class _Writer:
         if self.spans and span is not None:
             element.set(n("span"), format_span(span))
 
+    def inline(self, tag: str, attrib: dict[str, str] | None = None) -> etree._Element:
+        """A new inline element (range or note), standing alone until :func:`fill` places it."""
+        return etree.Element(q(tag), attrib)
+
     def tlc(self, kind: str, prefix: str, href: str, show_as: str, *,
             reuse: bool = True) -> str:
         """Register a TLC element in ``<references>``; return its eId."""
@@ -383,7 +450,8 @@ class _Writer:
         if reuse and key in self.tlc_keys:
             return self.tlc_keys[key]
         eid = self.eid(prefix)
-        element = etree.Element(q(kind), {"eId": eid, "href": href, "showAs": show_as})
+        element = etree.SubElement(self.references, q(kind),
+                                   {"eId": eid, "href": href, "showAs": show_as})
         self.tlcs[eid] = element
         if reuse:
             self.tlc_keys[key] = eid
@@ -397,9 +465,8 @@ class _Writer:
     def _council_tlc(self, council: Council | None) -> str | None:
         if council is None:
             return None
-        element = etree.Element(q("TLCOrganization"))
         eid = self.eid(self.uri.actor or "hdnd")
-        element.attrib.update({
+        element = etree.SubElement(self.references, q("TLCOrganization"), {
             "eId": eid, "href": f"/ontology/organization/{self.uri.country}/{self.uri.actor}",
             "showAs": council.name})
         for attr, value in (("level", council.level), ("unit", council.unit),
@@ -440,25 +507,14 @@ class _Writer:
     def write(self) -> etree._Element:
         doc = self.doc
         normative = bool(doc.header.number and doc.header.number.normative)
-        doc_type = doc.header.document_type.type if doc.header.document_type else "resolution"
-        root = etree.Element(q("akomaNtoso"), nsmap=NSMAP)  # type: ignore[arg-type]
-        main = etree.SubElement(root, q("act" if normative else "statement"), name=doc_type)
-        parts: list[etree._Element] = []
-        for build in (self.preface, self.preamble):
-            element = build()
-            if element is not None:
-                parts.append(element)
-        parts.append(self.body(doc.body, "body" if normative else "mainBody", ""))
-        conclusions = self.conclusions()
-        if conclusions is not None:
-            parts.append(conclusions)
+        self.preface(self.main)
+        self.preamble(self.main)
+        self.body(self.main, doc.body, "body" if normative else "mainBody", "")
+        self.conclusions(self.main)
         if doc.attachments:
-            parts.append(self.attachments())
-        notes = self.loose_notes()
-        main.append(self.meta(notes))
-        for part in parts:
-            main.append(part)
-        return root
+            self.attachments(self.main)
+        self._finish_meta()
+        return self.root
 
     # ------------------------------------------------------------------ meta
 
@@ -496,37 +552,21 @@ class _Writer:
         _leaf(manifestation, "FRBRauthor", href=f"#{SOFTWARE}")
         _leaf(manifestation, "FRBRformat", value="application/akn+xml")
 
-    def meta(self, notes: etree._Element | None, uri: FrbrUri | None = None,
-             *, main: bool = True) -> etree._Element:
-        meta = etree.Element(q("meta"))
-        identification = etree.SubElement(meta, q("identification"), source=f"#{SOFTWARE}")
-        self._frbr(identification, uri or self.uri)
-        if not main:
-            return meta
-        if self.on is not None or (self.doc.closing.effect and self.doc.closing.effect.date):
-            lifecycle = etree.SubElement(meta, q("lifecycle"), source=f"#{SOFTWARE}")
-            if self.on is not None:
-                _leaf(lifecycle, "eventRef", eId=self.eid("e_adoption"),
-                      date=self.on.isoformat(), source="#original", type="generation")
-            effect = self.doc.closing.effect
-            if effect is not None and effect.date is not None:
-                _leaf(lifecycle, "eventRef", eId=self.eid("e_entry_into_force"),
-                      date=effect.date.isoformat(), source="#original")
-        references = etree.SubElement(meta, q("references"), source=f"#{SOFTWARE}")
-        title = self.doc.header.title.text if self.doc.header.title else self.uri.work_uri
-        _leaf(references, "original", eId=self.eid("original"),
-              href=self.uri.expression_uri, showAs=title)
-        _leaf(references, "TLCOrganization", eId=self.eid(SOFTWARE),
-              href=f"/ontology/organization/{SOFTWARE}", showAs=SOFTWARE)
-        for element in self.tlcs.values():
-            references.append(element)
-        if notes is not None:
-            meta.append(notes)
-        meta.append(self.proprietary())
-        return meta
+    def _finish_meta(self) -> None:
+        """Complete the main ``<meta>``: notes no marker carries, the eIds held back (in the
+        order the writer has always given them) and ``<proprietary>``."""
+        self.loose_notes(self.meta)
+        for element, base in self.events:
+            element.set("eId", self.eid(base))
+        self.proprietary(self.meta)
 
-    def proprietary(self) -> etree._Element:
-        prop = etree.Element(q("proprietary"), source=f"#{SOFTWARE}")
+    def attachment_meta(self, parent: etree._Element, uri: FrbrUri) -> None:
+        """An attachment's ``<meta>``: its identification only."""
+        meta = etree.SubElement(parent, q("meta"))
+        self._frbr(etree.SubElement(meta, q("identification"), source=f"#{SOFTWARE}"), uri)
+
+    def proprietary(self, meta: etree._Element) -> None:
+        prop = etree.SubElement(meta, q("proprietary"), source=f"#{SOFTWARE}")
         info = self.doc.source
         etree.SubElement(prop, n("document"), schemaVersion=self.doc.schema_version)
         source = etree.SubElement(prop, n("source"), name=info.name, format=info.format)
@@ -548,7 +588,6 @@ class _Writer:
                 element.set("days", str(effect.days))
             self.span(element, effect.span)
             _safe_text(element, effect.text)
-        return prop
 
     # ------------------------------------------------------------------ preface
 
@@ -557,9 +596,9 @@ class _Writer:
         fill(p, line.text)
         self.span(p, line.span)
 
-    def preface(self) -> etree._Element | None:
+    def preface(self, main: etree._Element) -> None:
         header = self.doc.header
-        preface = etree.Element(q("preface"))
+        preface = etree.SubElement(main, q("preface"))
         if header.national_title or header.motto:
             container = _sub(preface, "container", {"name": "nationalHeading",
                                                     "eId": self.eid("nationalHeading")})
@@ -573,8 +612,8 @@ class _Writer:
         if header.number is not None:
             number = header.number
             p = _sub(preface, "p", {"class": "number"})
-            _Cursor(p).text("Số: ")
-            element = _sub(p, "docNumber")
+            _set_text(p, "Số: ")
+            element = _mixed_sub(p, "docNumber")
             fill(element, number.raw)
             for attr, value in (("sequence", number.sequence), ("typeSymbol", number.type_symbol),
                                 ("issuerSymbol", number.issuer_symbol), ("symbol", number.symbol)):
@@ -587,13 +626,13 @@ class _Writer:
             self.date_line(preface)
         if header.document_type is not None:
             p = _sub(preface, "p", {"class": "docType"})
-            element = _sub(p, "docType")
+            element = _mixed_sub(p, "docType")
             fill(element, header.document_type.raw)
             self.span(element, header.document_type.span)
         if header.title is not None:
             title = header.title
             long_title = _sub(preface, "longTitle", {"eId": self.eid("longTitle")})
-            element = _sub(_sub(long_title, "p"), "docTitle")
+            element = _mixed_sub(_sub(long_title, "p"), "docTitle")
             fill(element, "\n".join(title.lines))
             if title.text != " ".join(title.lines):
                 set_fix(element, text=title.text)
@@ -602,10 +641,11 @@ class _Writer:
             self.span(element, title.span)
         for line in header.other:
             self.text_line(preface, line, "other")
-        return preface if len(preface) else None
+        if not len(preface):
+            main.remove(preface)
 
     def authority(self, p: etree._Element, council: Council) -> None:
-        element = _sub(p, "docAuthority", {"refersTo": f"#{self.council_eid}"})
+        element = _mixed_sub(p, "docAuthority", {"refersTo": f"#{self.council_eid}"})
         fill(element, council.name)
         self.span(element, council.span)
 
@@ -622,7 +662,7 @@ class _Writer:
                 slug = slugify(line.place, 60) or "unnamed"
                 eid = self.tlc("TLCLocation", f"loc-{slug}", f"/ontology/location/vn/{slug}",
                                line.place)
-                element = etree.Element(q("location"), refersTo=f"#{eid}")
+                element = self.inline("location", {"refersTo": f"#{eid}"})
                 ranges.append(_Range(start, start + len(line.place), element, "location", 0))
                 place_end = start + len(line.place)
             else:
@@ -634,16 +674,16 @@ class _Writer:
                 start = place_end
                 while start < len(raw) and raw[start] in " ,":
                     start += 1
-            element = etree.Element(q("docDate"), date=line.date.isoformat())
+            element = self.inline("docDate", {"date": line.date.isoformat()})
             ranges.append(_Range(start, len(raw), element, "docDate", 0))
         fill(p, raw, ranges)
         self.span(p, line.span)
 
     # ------------------------------------------------------------------ preamble
 
-    def preamble(self) -> etree._Element | None:
+    def preamble(self, main: etree._Element) -> None:
         doc = self.doc
-        preamble = etree.Element(q("preamble"))
+        preamble = etree.SubElement(main, q("preamble"))
         council = doc.header.council
         session = doc.header.session
         if (council is not None and council.evidence == "council-line") or session is not None:
@@ -677,7 +717,8 @@ class _Writer:
             formula.set(n("style"), enacting.style)
             fill(_sub(formula, "p"), enacting.text)
             self.span(formula, enacting.span)
-        return preamble if len(preamble) else None
+        if not len(preamble):
+            main.remove(preamble)
 
     def session(self, p: etree._Element) -> None:
         session = self.doc.header.session
@@ -689,7 +730,7 @@ class _Writer:
                                     ("session", session.number_raw, session.number)):
             start = _find(raw, printed, taken) if printed is not None else -1
             if start >= 0 and printed is not None:
-                element = etree.Element(q(tag))
+                element = self.inline(tag)
                 if value is not None:
                     element.set("value", str(value))
                 ranges.append(_Range(start, start + len(printed), element, tag, 0))
@@ -708,8 +749,8 @@ class _Writer:
         """A paragraph with ``<ref>`` for each cited document and its footnote markers."""
         ranges = []
         for k, cited in enumerate(citations):
-            element = etree.Element(q("ref"), eId=self.eid(f"{host}__ref_{k + 1}"),
-                                    href=cited_uri(cited))
+            element = self.inline("ref", {"eId": self.eid(f"{host}__ref_{k + 1}"),
+                                          "href": cited_uri(cited)})
             for attr, value in (("kind", cited.document_kind), ("number", cited.number),
                                 ("issuer", cited.issuer), ("name", cited.name)):
                 if value is not None:
@@ -733,8 +774,8 @@ class _Writer:
         """
         points = []
         for k, ref in enumerate(refs):
-            note = etree.Element(q("authorialNote"), eId=self.eid(f"{host}__fnt_{k + 1}"),
-                                 marker=ref.marker, placement="bottom")
+            note = self.inline("authorialNote", {"eId": self.eid(f"{host}__fnt_{k + 1}"),
+                                                 "marker": ref.marker, "placement": "bottom"})
             if ref.label != ref.marker:
                 note.set(n("label"), ref.label)
             carried = None
@@ -757,12 +798,12 @@ class _Writer:
             points.append(_Point(ref.offset, note, "authorialNote", k))
         return points
 
-    def loose_notes(self) -> etree._Element | None:
+    def loose_notes(self, meta: etree._Element) -> None:
         """Footnotes no marker carries, in ``<meta><notes>``."""
         loose = [k for k in range(len(self.doc.footnotes)) if k not in self.carried]
         if not loose:
-            return None
-        notes = etree.Element(q("notes"), source=f"#{SOFTWARE}")
+            return
+        notes = etree.SubElement(meta, q("notes"), source=f"#{SOFTWARE}")
         for k in loose:
             footnote = self.doc.footnotes[k]
             note = _sub(notes, "note", {"eId": self.eid(f"note_{k + 1}"),
@@ -774,41 +815,32 @@ class _Writer:
                 note.set(n("offset"), str(footnote.offset))
             self.span(note, footnote.span)
             fill(_sub(note, "p"), footnote.text)
-        return notes
 
     # ------------------------------------------------------------------ body
 
-    def body(self, nodes: Sequence[Child], tag: str, prefix: str,
-             path: tuple[str, ...] = ()) -> etree._Element:
-        body = etree.Element(q(tag))
-        self.children(body, nodes, prefix, path)
-        if not len(body):
-            _sub(body, "hcontainer", {"name": EMPTY_BODY})
-        return body
-
-    def children(self, parent: etree._Element, nodes: Sequence[Child], prefix: str,
-                 path: tuple[str, ...]) -> None:
+    def body(self, parent: etree._Element, nodes: Sequence[Child], tag: str,
+             prefix: str) -> None:
+        body = etree.SubElement(parent, q(tag))
         counters: dict[str, int] = {}
         for node in nodes:
-            parent.append(self.node(node, prefix, path, counters))
+            self.node(body, node, prefix, (), counters)
+        if not len(body):
+            _sub(body, "hcontainer", {"name": EMPTY_BODY})
 
-    def _node_eid(self, prefix: str, kind: str, num: str | None,
+    def _node_eid(self, prefix: str, short: str, num: str | None,
                   counters: dict[str, int]) -> str:
-        short = KINDS[kind][2]
         counters[short] = counters.get(short, 0) + 1
         local = clean_num(num) or str(counters[short])
         return self.eid(f"{prefix}__{short}_{local}" if prefix else f"{short}_{local}")
 
-    def node(self, node: Child, prefix: str, path: tuple[str, ...],
-             counters: dict[str, int]) -> etree._Element:
+    def node(self, parent: etree._Element, node: Child, prefix: str, path: tuple[str, ...],
+             counters: dict[str, int]) -> None:
         kind = node.kind
-        tag, name, _ = KINDS[kind]
-        element = etree.Element(q(tag))
-        if name is not None:
-            element.set("name", name)
+        tag, name, short = KINDS[kind]
         num = node.num if isinstance(node, (Provision, Indicator)) else None
-        eid = self._node_eid(prefix, kind, num, counters)
-        element.set("eId", eid)
+        eid = self._node_eid(prefix, short, num, counters)
+        element = etree.SubElement(parent, q(tag), {"eId": eid} if name is None
+                                   else {"name": name, "eId": eid})
         anchor = (*path, node_label(node))
         if isinstance(node, Provision):
             self.provision(element, node, eid, path)
@@ -822,7 +854,6 @@ class _Writer:
         elif isinstance(node, Unparsed):
             fill(_sub(_sub(element, "content"), "p"), node.text)
         self.span(element, node.span)
-        return element
 
     def label(self, element: etree._Element, kind: str, label: str, num: str | None) -> None:
         fill(_sub(element, "num"), label)
@@ -853,7 +884,7 @@ class _Writer:
             if last_structured >= 0 else []
         counters: dict[str, int] = {}
         for child in children[: len(children) - len(wrap)]:
-            element.append(self.node(child, eid, anchor, counters))
+            self.node(element, child, eid, anchor, counters)
         if wrap:
             wrap_up = _sub(element, "wrapUp", {"eId": self.eid(f"{eid}__wrapup")})
             for k, para in enumerate(wrap, start=1):
@@ -886,8 +917,8 @@ class _Writer:
             slug = slugify(node.text, 50) or "unnamed"
             concept = self.tlc("TLCConcept", f"concept-indicator-{self.indicators}",
                                f"/ontology/concept/vn/indicator/{slug}", node.text[:80])
-        element = etree.Element(q("quantity"), eId=self.eid(f"{eid}__qty_{k + 1}"),
-                                refersTo=f"#{concept}", normalized=target.value)
+        element = self.inline("quantity", {"eId": self.eid(f"{eid}__qty_{k + 1}"),
+                                           "refersTo": f"#{concept}", "normalized": target.value})
         element.set(n("phrase"), target.text)
         for attr, value in (("metric", target.metric), ("comparator", target.comparator),
                             ("reference", target.reference)):
@@ -920,9 +951,9 @@ class _Writer:
 
     # ------------------------------------------------------------------ conclusions
 
-    def conclusions(self) -> etree._Element | None:
+    def conclusions(self, main: etree._Element) -> None:
         closing = self.doc.closing
-        conclusions = etree.Element(q("conclusions"))
+        conclusions = etree.SubElement(main, q("conclusions"))
         if closing.passing is not None:
             self.passing(conclusions)
         for line in closing.other:
@@ -931,7 +962,8 @@ class _Writer:
             self.signature(conclusions)
         if closing.recipients is not None:
             self.recipients(conclusions)
-        return conclusions if len(conclusions) else None
+        if not len(conclusions):
+            main.remove(conclusions)
 
     def passing(self, conclusions: etree._Element) -> None:
         passing = self.doc.closing.passing
@@ -951,7 +983,7 @@ class _Writer:
             start = _find(passing.text, passing.council, [])
             if start >= 0:
                 refers = self.council_eid or self.organization(passing.council)
-                element = etree.Element(q("organization"), refersTo=f"#{refers}")
+                element = self.inline("organization", {"refersTo": f"#{refers}"})
                 ranges.append(_Range(start, start + len(passing.council), element, "org", 0))
             else:
                 set_fix(formula, council=passing.council)
@@ -975,13 +1007,13 @@ class _Writer:
             role_eid = self.tlc("TLCRole", f"role-{slug}", f"/ontology/role/vn/{slug}", sig.role)
         fields: list[tuple[str, str | None, Callable[[], etree._Element]]] = [
             ("authority_prefix", sig.authority_prefix,
-             lambda: etree.Element(q("inline"), name="authorityPrefix")),
+             lambda: self.inline("inline", {"name": "authorityPrefix"})),
             ("authority", sig.authority,
-             lambda: etree.Element(q("organization"), refersTo="#" + (
-                 self.council_eid or self.organization(sig.authority or "")))),
-            ("role", sig.role, lambda: etree.Element(q("role"), refersTo=f"#{role_eid}")),
+             lambda: self.inline("organization", {"refersTo": "#" + (
+                 self.council_eid or self.organization(sig.authority or ""))})),
+            ("role", sig.role, lambda: self.inline("role", {"refersTo": f"#{role_eid}"})),
             ("signed_marker", sig.signed_marker,
-             lambda: etree.Element(q("inline"), name="signedMarker")),
+             lambda: self.inline("inline", {"name": "signedMarker"})),
             ("name", sig.name, lambda: self._person_element(role_eid)),
         ]
         fixes: dict[str, Any] = {}
@@ -994,7 +1026,7 @@ class _Writer:
                 continue
             ranges.append(_Range(start, start + len(value), make(), field_name, 0))
             taken.append((start, start + len(value)))
-        signature = _sub(_sub(container, "p"), "signature")
+        signature = _mixed_sub(_sub(container, "p"), "signature")
         fill(signature, text, ranges)
         if _lines_lost(sig.lines):
             fixes["lines"] = list(sig.lines)
@@ -1007,7 +1039,7 @@ class _Writer:
         assert sig is not None and sig.name is not None
         slug = slugify(sig.name, 50) or "unnamed"
         person = self.tlc("TLCPerson", f"person-{slug}", f"/ontology/person/vn/{slug}", sig.name)
-        element = etree.Element(q("person"), refersTo=f"#{person}")
+        element = self.inline("person", {"refersTo": f"#{person}"})
         if role_eid is not None:
             element.set("as", f"#{role_eid}")  # the signer acts in this role
         return element
@@ -1046,8 +1078,8 @@ class _Writer:
             start = _find(entry.raw, entry.text, [])
             ranges = []
             if start >= 0:
-                element = etree.Element(q("organization"),
-                                        refersTo=f"#{self.organization(entry.text)}")
+                element = self.inline("organization",
+                                      {"refersTo": f"#{self.organization(entry.text)}"})
                 ranges.append(_Range(start, start + len(entry.text), element, "org", 0))
             else:
                 set_fix(item, text=entry.text)
@@ -1063,30 +1095,28 @@ class _Writer:
 
     # ------------------------------------------------------------------ attachments
 
-    def attachments(self) -> etree._Element:
-        attachments = etree.Element(q("attachments"))
+    def attachments(self, main: etree._Element) -> None:
+        attachments = etree.SubElement(main, q("attachments"))
         for k, att in enumerate(self.doc.attachments, start=1):
             eid = self.eid(f"att_{k}")
             wrapper = _sub(attachments, "attachment", {"eId": eid})
             self.span(wrapper, att.span)
             document = _sub(wrapper, "doc", {"name": att.kind})
-            document.append(self.meta(None, self.uri.for_component(eid), main=False))
-            document.append(self.attachment_preface(att, eid))
-            document.append(self.body(att.children, "mainBody", eid, ()))
-        return attachments
+            self.attachment_meta(document, self.uri.for_component(eid))
+            self.attachment_preface(document, att, eid)
+            self.body(document, att.children, "mainBody", eid)
 
-    def attachment_preface(self, att: Attachment, eid: str) -> etree._Element:
-        preface = etree.Element(q("preface"))
+    def attachment_preface(self, document: etree._Element, att: Attachment, eid: str) -> None:
+        preface = etree.SubElement(document, q("preface"))
         p = _sub(preface, "p", {"class": "label"})
         fill(p, att.label)
         if derive_attachment_num(att.label) != att.num:
             set_fix(p, num=att.num)
         if att.title is not None:
             long_title = _sub(preface, "longTitle", {"eId": self.eid(f"{eid}__longTitle")})
-            fill(_sub(_sub(long_title, "p"), "docTitle"), att.title)
+            fill(_mixed_sub(_sub(long_title, "p"), "docTitle"), att.title)
         if att.pointer is not None:
             fill(_sub(preface, "p", {"class": "pointer"}), att.pointer)
-        return preface
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1146,6 +1176,24 @@ def _indent(element: etree._Element, level: int = 0) -> None:
 
 _PADS = tuple("\n" + "  " * k for k in range(24))
 
+_CAPPED_LINE = b"\n" + b"  " * 30 + b"<"
+"""Where libxml2's pretty printer stops indenting: it pads a line with at most 30 levels."""
+
+
+def _serialise(root: etree._Element) -> bytes:
+    """The document's bytes, indented as :func:`_indent` indents it.
+
+    libxml2 indents exactly the elements :func:`_indent` indents, since every mixed-content
+    element with children has a text node (:func:`_mixed_append`): those it leaves alone, with
+    all their descendants, as :func:`_indent` does. Its padding stops growing at level 30; a
+    document that reaches that level goes through :func:`_indent` instead.
+    """
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if _CAPPED_LINE not in data:
+        return data  # pretty_print ends the document with a line break, as _indent's output
+    _indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
 
 def to_akn_with_diagnostics(document: Resolution, *, generated_on: dt.date | None = None,
                             spans: bool = False) -> tuple[bytes, list[Diagnostic]]:
@@ -1157,9 +1205,7 @@ def to_akn_with_diagnostics(document: Resolution, *, generated_on: dt.date | Non
         root = _Writer(document, generated_on, spans, diags).write()
     except ValueError as exc:  # lxml refuses text XML cannot carry
         raise WriterError(f"the document cannot be written as XML: {exc}") from exc
-    _indent(root)
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
-    return data, list(diags)
+    return _serialise(root), list(diags)
 
 
 def to_akn(document: Resolution, *, generated_on: dt.date | None = None,

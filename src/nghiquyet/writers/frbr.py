@@ -29,6 +29,7 @@ here and in docs/akn.md, nowhere else::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass, replace
@@ -56,16 +57,61 @@ def _ascii_table() -> dict[int, str]:
 _TO_ASCII = _ascii_table()
 
 
+def _fold(char: str) -> str:
+    """What the general path of :func:`slugify` makes of one character before the separators
+    are collapsed: its ASCII base (marks dropped), lower-cased; "" for a combining mark."""
+    base = _TO_ASCII.get(ord(char), char)
+    if not base.isascii():
+        decomposed = unicodedata.normalize("NFD", base)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base.lower()
+
+
+def _slug_tables() -> tuple[dict[int, str], bytes]:
+    """Tables of the fast path of :func:`slugify`.
+
+    The first maps every character of the Latin and punctuation blocks a Vietnamese text uses
+    to its slug letters, or to " " when it can only be a separator; the second then maps each
+    ASCII byte to its lower-case letter or digit, or to a space. Folding, lower-casing and
+    dropping marks work character by character (decomposition reorders nothing but marks,
+    which are dropped), so the tables give what :func:`_slug_general` gives, split into
+    characters; a character the first table lacks sends the text down the general path.
+    """
+    table: dict[int, str] = {}
+    for cp in (*range(0x80, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00),
+               *range(0x2000, 0x2070)):
+        folded = _fold(chr(cp))
+        table[cp] = "".join(c if c.isascii() and c.isalnum() else " " for c in folded)
+    ascii_bytes = bytes(range(128)).decode("ascii")
+    byte_table = "".join(c.lower() if c.isalnum() else " " for c in ascii_bytes) + " " * 128
+    return table, byte_table.encode("ascii")
+
+
+_SLUG_CHARS, _SLUG_BYTES = _slug_tables()
+
+
+def _slug_general(text: str) -> str:
+    """The slug of any text, uncut: fold to ASCII (decompose, drop the marks), lower-case,
+    runs of other characters → "-"."""
+    ascii_text = text.translate(_TO_ASCII)  # one C-level pass for the common letters
+    if not ascii_text.isascii():  # anything else: decompose and drop the marks
+        decomposed = unicodedata.normalize("NFD", ascii_text)
+        ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return grammar.SLUG_SEPARATOR.sub("-", ascii_text.lower()).strip("-")
+
+
+@functools.lru_cache(maxsize=4096)  # the writer asks for the same few names again and again
 def slugify(text: str, limit: int = 0) -> str:
     """ASCII kebab slug for URIs and TLC ids: ``"12/2023/NQ-HĐND"`` → ``"12-2023-nq-hdnd"``.
 
     Only identifiers are folded to ASCII; eIds keep "đ" (see the AKN writer).
     """
-    ascii_text = text.translate(_TO_ASCII)  # one C-level pass for the common letters
-    if not ascii_text.isascii():  # anything else: decompose and drop the marks
-        decomposed = unicodedata.normalize("NFD", ascii_text)
-        ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    slug = grammar.SLUG_SEPARATOR.sub("-", ascii_text.lower()).strip("-")
+    folded = text.translate(_SLUG_CHARS)  # one C-level pass for the common characters
+    if folded.isascii():
+        # Separators became spaces, so split() collapses their runs and drops the ends.
+        slug = b"-".join(folded.encode("ascii").translate(_SLUG_BYTES).split()).decode("ascii")
+    else:  # a character outside the tables
+        slug = _slug_general(text)
     if limit and len(slug) > limit:
         cut = slug[: limit + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut[1:] else slug[:limit]
@@ -157,30 +203,37 @@ def adoption_date(doc: Resolution) -> tuple[dt.date | None, str]:
     return None, "unknown"
 
 
-def _without_spans(data: str) -> str:
-    """Compact model JSON with every ``"span"`` member cut out, commas mended: the JSON the
-    model would give without spans. A span is a flat object of numbers, and the key cannot
-    occur inside a string value (quotes there are escaped), so cutting at the key is exact."""
-    pieces = data.split('"span":{')
+def _cut_spans(data: bytes) -> bytes:
+    """Compact model JSON (UTF-8) with every ``"span"`` member cut out, commas mended: the
+    JSON the model would give without spans. A span is a flat object of numbers, and the key
+    cannot occur inside a string value (quotes there are escaped), so cutting at the key is
+    exact; the bytes cut at are ASCII, which never occurs inside a multi-byte character."""
+    pieces = data.split(b'"span":{')
     out = [pieces[0]]
     for piece in pieces[1:]:
-        rest = piece[piece.index("}") + 1:]
-        if out[-1].endswith(","):  # a member after another: drop the comma before it
+        rest = piece[piece.index(b"}") + 1:]
+        if out[-1].endswith(b","):  # a member after another: drop the comma before it
             out[-1] = out[-1][:-1]
-        elif rest.startswith(","):  # the first member: drop the comma after it
+        elif rest.startswith(b","):  # the first member: drop the comma after it
             rest = rest[1:]
         out.append(rest)
-    return "".join(out)
+    return b"".join(out)
+
+
+def _without_spans(data: str) -> str:
+    """:func:`_cut_spans` for JSON text."""
+    return _cut_spans(data.encode("utf-8", "surrogatepass")).decode("utf-8", "surrogatepass")
 
 
 def content_hash(doc: Resolution, length: int = 8) -> str:
     """Short SHA-256 of the document content (spans and source facts left out), so that it
     survives a model → AKN → model round trip and does not depend on the input format.
 
-    The content is the model's compact JSON from pydantic's serialiser, in field order.
+    The content is the model's compact JSON from pydantic's serialiser, in field order (the
+    bytes ``model_dump_json`` would give, taken before they are decoded).
     """
-    data = _without_spans(doc.model_dump_json(exclude_none=True, exclude={"source"}))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:length]
+    data = doc.__pydantic_serializer__.to_json(doc, exclude_none=True, exclude={"source"})
+    return hashlib.sha256(_cut_spans(data)).hexdigest()[:length]
 
 
 def _province(council: Council | None) -> Any:
