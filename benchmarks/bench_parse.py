@@ -2,7 +2,9 @@
 
 The baseline, measured in the same run, is the "regex floor": NFC-normalise, split lines and
 run every grammar pattern once over every line — the unavoidable work. Ratios to it show what
-the parser adds. Prints a table and writes benchmarks/results/parse.json.
+the parser adds. The stages run in turns, and each ratio is the median of the rounds'
+ratios, so a slow spell of the shared machine does not fall on one stage only. Prints a table
+and writes benchmarks/results/parse.json.
 
     python benchmarks/bench_parse.py [--repeat 200]
 """
@@ -38,14 +40,18 @@ def regex_floor(text: str) -> int:
     return hits
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def interleaved_ms(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """Milliseconds per run of each function, run in turns (one of each per round, after a
+    warm-up round), so that a slow spell of the shared machine falls on all of them alike."""
+    for fn in fns.values():
         fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def main() -> None:
@@ -53,28 +59,28 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     text = SEED.read_text(encoding="utf-8")
-    results: dict[str, float] = {}
-    results["regex floor (baseline)"] = median_ms(lambda: regex_floor(text), args.repeat)
-    results["text → model"] = median_ms(lambda: nghiquyet.parse(text), args.repeat)
-    results["text → JSON"] = median_ms(lambda: nghiquyet.to_json(nghiquyet.parse(text).document),
-                                       args.repeat)
-    try:
-        from nghiquyet.writers.akn import to_akn
-    except ImportError:
-        to_akn = None
-    if to_akn is not None:
-        results["text → AKN"] = median_ms(lambda: to_akn(nghiquyet.parse(text).document),
-                                          args.repeat)
-    base = results["regex floor (baseline)"]
+    from nghiquyet.writers.akn import to_akn
+
+    times = interleaved_ms({
+        "regex floor (baseline)": lambda: regex_floor(text),
+        "text → model": lambda: nghiquyet.parse(text),
+        "text → JSON": lambda: nghiquyet.to_json(nghiquyet.parse(text).document),
+        "text → AKN": lambda: to_akn(nghiquyet.parse(text).document),
+    }, args.repeat)
+    floor = times["regex floor (baseline)"]
+    results = {name: statistics.median(t) for name, t in times.items()}
+    # each ratio is the median of the rounds' ratios: a round's runs were back to back
+    ratios = {name: statistics.median(a / b for a, b in zip(t, floor, strict=True))
+              for name, t in times.items()}
     print(f"seed: {len(text.encode())} bytes, {len(text.splitlines())} lines, "
-          f"{len(PATTERNS)} patterns, median of {args.repeat}")
+          f"{len(PATTERNS)} patterns, median of {args.repeat} rounds")
     print(f"{'stage':<26} {'ms':>8} {'× floor':>8}")
     for name, ms in results.items():
-        print(f"{name:<26} {ms:8.2f} {ms / base:8.2f}")
+        print(f"{name:<26} {ms:8.2f} {ratios[name]:8.2f}")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "parse.json").write_text(json.dumps(
-        {"repeat": args.repeat, "ms": results, "ratio_to_floor": {k: v / base for k, v in results.items()}},
+        {"repeat": args.repeat, "ms": results, "ratio_to_floor": ratios},
         indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -1,6 +1,7 @@
 """PDF benchmark: pages/s of the full pipeline with each reader, against pdfplumber's own
 ``extract_words(extra_attrs=["fontname", "size"])`` over the same pages (the baseline, measured
-in the same run), plus peak memory of a 53-page parse in a fresh process.
+in the same run, the three run in turns and each ratio the median of the rounds' ratios),
+plus peak memory of a 53-page parse in a fresh process.
 
     python benchmarks/bench_pdf.py [--repeat 5] [--stages]
 
@@ -46,6 +47,25 @@ def median_s(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """Seconds per run of each function, run in turns (one of each per round, after a warm-up
+    round), so that a slow spell of the shared machine falls on all of them alike."""
+    for fn in fns:
+        fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, out in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return times
+
+
+def ratio(times: list[float], baseline: list[float]) -> float:
+    """Median of the per-round ratios: each round's pair ran back to back."""
+    return statistics.median(t / b for t, b in zip(times, baseline, strict=True))
 
 
 def pdfplumber_objects(path: Path) -> int:
@@ -112,14 +132,17 @@ def main() -> None:
         import pypdfium2
 
         pages = len(pypdfium2.PdfDocument(str(path)))
-        base = median_s(lambda p=path: extract_words_baseline(p), args.repeat)
-        plumber = median_s(lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfplumber"), args.repeat)
-        fast = median_s(lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfium"), args.repeat)
+        base_t, plumber_t, fast_t = interleaved(
+            [lambda p=path: extract_words_baseline(p),
+             lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfplumber"),
+             lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfium")], args.repeat)
+        base, plumber, fast = (statistics.median(t) for t in (base_t, plumber_t, fast_t))
         results[path.name] = {
             "pages": pages, "extract_words_s": base, "pdfplumber_s": plumber, "pdfium_s": fast,
             "pdfplumber_pages_per_s": pages / plumber, "pdfium_pages_per_s": pages / fast,
-            "pdfplumber_vs_extract_words": plumber / base, "pdfium_vs_extract_words": fast / base,
-            "pdfium_speedup": plumber / fast,
+            "pdfplumber_vs_extract_words": ratio(plumber_t, base_t),
+            "pdfium_vs_extract_words": ratio(fast_t, base_t),
+            "pdfium_speedup": ratio(plumber_t, fast_t),
             "peak_mb_pdfplumber": peak_mb(path, "pdfplumber"),
             "peak_mb_pdfium": peak_mb(path, "pdfium"),
         }

@@ -23,6 +23,7 @@ def main() -> int:
     args = parser.parse_args()
     runs = [
         ("parse", ["bench_parse.py", "--repeat", "50" if args.quick else "300"]),
+        ("instructions", ["bench_instructions.py", "--repeat", "4" if args.quick else "10"]),
         ("pdf", ["bench_pdf.py", "--repeat", "2" if args.quick else "5"]),
         ("startup", ["bench_startup.py", "--repeat", "5" if args.quick else "15"]),
         ("batch", ["bench_batch.py", *(["--repeat", "1", "--texts", "100"] if args.quick else [])]),
