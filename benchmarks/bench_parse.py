@@ -15,7 +15,6 @@ import argparse
 import json
 import re
 import statistics
-import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ import regex
 
 import nghiquyet
 from nghiquyet import grammar
+from turns import in_turns, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "hai-duong" / "2023-ktxh.txt"
@@ -40,20 +40,6 @@ def regex_floor(text: str) -> int:
     return hits
 
 
-def interleaved_ms(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
-    """Milliseconds per run of each function, run in turns (one of each per round, after a
-    warm-up round), so that a slow spell of the shared machine falls on all of them alike."""
-    for fn in fns.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=200)
@@ -61,17 +47,16 @@ def main() -> None:
     text = SEED.read_text(encoding="utf-8")
     from nghiquyet.writers.akn import to_akn
 
-    times = interleaved_ms({
+    stages: dict[str, Callable[[], object]] = {
         "regex floor (baseline)": lambda: regex_floor(text),
         "text → model": lambda: nghiquyet.parse(text),
         "text → JSON": lambda: nghiquyet.to_json(nghiquyet.parse(text).document),
         "text → AKN": lambda: to_akn(nghiquyet.parse(text).document),
-    }, args.repeat)
+    }
+    times = dict(zip(stages, in_turns(list(stages.values()), args.repeat), strict=True))
     floor = times["regex floor (baseline)"]
-    results = {name: statistics.median(t) for name, t in times.items()}
-    # each ratio is the median of the rounds' ratios: a round's runs were back to back
-    ratios = {name: statistics.median(a / b for a, b in zip(t, floor, strict=True))
-              for name, t in times.items()}
+    results = {name: statistics.median(t) * 1000 for name, t in times.items()}
+    ratios = {name: ratio(t, floor) for name, t in times.items()}
     print(f"seed: {len(text.encode())} bytes, {len(text.splitlines())} lines, "
           f"{len(PATTERNS)} patterns, median of {args.repeat} rounds")
     print(f"{'stage':<26} {'ms':>8} {'× floor':>8}")

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nghiquyet
+from turns import in_turns, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = [ROOT / "tests" / "fixtures" / "pdf" / "nq15_hd.pdf",
@@ -47,25 +48,6 @@ def median_s(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[list[float]]:
-    """Seconds per run of each function, run in turns (one of each per round, after a warm-up
-    round), so that a slow spell of the shared machine falls on all of them alike."""
-    for fn in fns:
-        fn()
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, out in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - start)
-    return times
-
-
-def ratio(times: list[float], baseline: list[float]) -> float:
-    """Median of the per-round ratios: each round's pair ran back to back."""
-    return statistics.median(t / b for t, b in zip(times, baseline, strict=True))
 
 
 def pdfplumber_objects(path: Path) -> int:
@@ -132,7 +114,7 @@ def main() -> None:
         import pypdfium2
 
         pages = len(pypdfium2.PdfDocument(str(path)))
-        base_t, plumber_t, fast_t = interleaved(
+        base_t, plumber_t, fast_t = in_turns(
             [lambda p=path: extract_words_baseline(p),
              lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfplumber"),
              lambda p=path: nghiquyet.parse_file(p, pdf_engine="pdfium")], args.repeat)

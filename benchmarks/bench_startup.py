@@ -7,20 +7,21 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from turns import in_turns
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def interleaved_ms(cmds: list[list[str]], repeat: int) -> list[float]:
-    """Median milliseconds of each command, in fresh processes run in turns (one of each per
-    round), so that a slow spell of the shared machine falls on all of them alike.
+def medians_ms(cmds: list[list[str]], repeat: int) -> list[float]:
+    """Median milliseconds of each command, in fresh processes run in turns.
 
     A first untimed round runs with bytecode writing allowed: a start-up is measured with its
     ``.pyc`` files in place, as every start after the first has them, even where the
@@ -28,13 +29,8 @@ def interleaved_ms(cmds: list[list[str]], repeat: int) -> list[float]:
     warm = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     for cmd in cmds:
         subprocess.run(cmd, check=True, capture_output=True, env=warm)
-    times: list[list[float]] = [[] for _ in cmds]
-    for _ in range(repeat):
-        for cmd, out in zip(cmds, times, strict=True):
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)
-            out.append((time.perf_counter() - start) * 1000)
-    return [statistics.median(t) for t in times]
+    runs = [functools.partial(subprocess.run, cmd, check=True, capture_output=True) for cmd in cmds]
+    return [statistics.median(t) * 1000 for t in in_turns(runs, repeat, warm_up=False)]
 
 
 def main() -> None:
@@ -43,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     py = sys.executable
     seed = ROOT / "corpus" / "hai-duong" / "2023-ktxh.txt"
-    base, pkg, cli, cold = interleaved_ms([
+    base, pkg, cli, cold = medians_ms([
         [py, "-c", "import pydantic, regex"],
         [py, "-c", "import pydantic, regex, nghiquyet"],
         [py, "-m", "nghiquyet", "--help"],
